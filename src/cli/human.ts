@@ -1,0 +1,88 @@
+import { styleText } from 'node:util';
+import type { ReloadReport } from '../engine/engine.js';
+import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../engine/results.js';
+
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+export const plainStyle: Style = { bold: (t) => `«${t}»`, dim: (t) => t };
+export const ansiStyle: Style = { bold: (t) => styleText('bold', t), dim: (t) => styleText('dim', t) };
+
+function wrap(text: string, width = 96, indent = '   '): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+export function formatAsk(result: AskResult, style: Style): string {
+  const out: string[] = [];
+  if (result.truncated) out.push(style.dim('(Your question was long, so only its beginning was used.)'));
+  if (result.lowConfidence) {
+    out.push('No paper matches this question well. The closest ones, as leads rather than answers:');
+  }
+  for (const hit of result.results) {
+    const meta = [hit.date, hit.authors?.slice(0, 3).join(', ')].filter(Boolean).join(' · ');
+    out.push(`${hit.rank}. ${style.bold(hit.title)}  ${style.dim(`relevance ${percent(hit.score)}`)}`);
+    if (meta) out.push(`   ${style.dim(meta)}`);
+    out.push(wrap(hit.summary.map((s) => (s.matched ? style.bold(s.text) : s.text)).join(' ')));
+    out.push(`   ${hit.url}`, '');
+  }
+  if (!result.results.length) out.push('No results.');
+  out.push(style.dim(`Searched ${result.searched} papers in ${result.tookMs} ms.`));
+  return out.join('\n');
+}
+
+export function formatSimilar(title: string, results: readonly SimilarHit[], style: Style): string {
+  const out = [`Papers like ${style.bold(title)}:`, ''];
+  for (const hit of results) {
+    out.push(`${hit.rank}. ${hit.title}  ${style.dim(`similarity ${percent(hit.similarity)}`)}`, wrap(hit.tldr), `   ${hit.url}`, '');
+  }
+  return out.join('\n');
+}
+
+export function formatPaper(paper: PaperDetail, style: Style): string {
+  const { links } = paper;
+  const out = [style.bold(paper.title)];
+  const meta = [paper.id, paper.date, paper.authors?.join(', '), paper.upvotes !== undefined ? `${paper.upvotes} upvotes` : undefined];
+  out.push(style.dim(meta.filter(Boolean).join(' · ')), '', wrap(paper.abstract, 96, ''), '');
+  const linkLines = Object.entries(links)
+    .filter(([name, url]) => name !== 'primary' && url)
+    .map(([name, url]) => `  ${name}: ${url}`);
+  out.push('Links:', ...linkLines, '', 'Similar papers:');
+  for (const hit of paper.similar) out.push(`  ${hit.rank}. ${hit.title} (${hit.id})`);
+  return out.join('\n');
+}
+
+export function formatTrending(result: TrendingResult, style: Style): string {
+  if (!result.date) return 'No daily lists are indexed yet.';
+  const out = [style.bold(`Daily papers, ${result.date}`) + style.dim(` (${result.total} papers)`), ''];
+  for (const item of result.items) {
+    const votes = item.upvotes !== undefined ? style.dim(` ▲ ${item.upvotes}`) : '';
+    out.push(`${item.rank}. ${item.title}${votes}`, wrap(item.tldr), `   ${item.url}`, '');
+  }
+  const shown = result.offset + result.items.length;
+  if (shown < result.total) out.push(style.dim(`${result.total - shown} more: --offset ${shown}`));
+  return out.join('\n');
+}
+
+export function formatReload(report: ReloadReport): string {
+  if (report.unchanged) return `Index is up to date: ${report.count} papers, nothing to embed.`;
+  return (
+    `Index updated in ${(report.tookMs / 1000).toFixed(1)} s: ${report.count} papers ` +
+    `(${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.refreshed} refreshed; ` +
+    `${report.embedded} texts embedded${report.fullRebuild ? ', full rebuild' : ''}).`
+  );
+}

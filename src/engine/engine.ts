@@ -1,0 +1,392 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { EngineConfig } from '../config.js';
+import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
+import { buildIndex, type BuildProgress, type BuildSummary } from '../index/build.js';
+import { EmbeddingCache } from '../index/embedding-cache.js';
+import { IndexLoadError, loadGeneration } from '../index/generation.js';
+import type { ModelFingerprint } from '../index/manifest.js';
+import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
+import type { Logger } from '../log.js';
+import { normalizeTitle, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { formatProblem, type SourceProblem } from '../papers/problems.js';
+import { loadSources } from '../papers/sources.js';
+import { dot } from '../search/vectors.js';
+import { bestTitleMatch, suggestTitles, type TitleEntry } from './lookup.js';
+import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
+import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, type RankingWeights } from './rank.js';
+import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
+import { matchSentences, querySummary, type SentenceMatch } from './summary.js';
+import { listingDays, rankListing } from './trending.js';
+import { UserError } from '../errors.js';
+
+/**
+ * Below this semantic score of the best match, results are leads rather than answers.
+ * Calibrated on in-domain and out-of-domain questions by `npm run eval` (see README, "Quality").
+ */
+export const DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.4;
+/** Candidates drawn from each retriever before fusion. */
+const CANDIDATE_DEPTH = 50;
+
+export class UnknownPaperError extends UserError {
+  constructor(readonly query: string) {
+    super(`No paper matches "${query}".`);
+  }
+}
+
+export class ReloadInProgressError extends UserError {
+  constructor() {
+    super('A reload is already running; try again when it has finished.');
+  }
+}
+
+export class NoPapersError extends UserError {
+  constructor(sources: readonly string[], problems: readonly SourceProblem[]) {
+    super(
+      `No papers found in ${sources.join(', ')}.` +
+        (problems.length ? ` Problems:\n${problems.slice(0, 10).map(formatProblem).join('\n')}` : ''),
+    );
+  }
+}
+
+export interface ReloadReport extends BuildSummary {
+  problems: SourceProblem[];
+}
+
+export interface EngineStats {
+  papers: number;
+  model: string;
+  dimension: number;
+  indexBuiltAt: string;
+  indexLoadedAt: string;
+  lastReload?: ReloadReport & { finishedAt: string };
+  reloading: boolean;
+  days: number;
+}
+
+export interface OpenOptions {
+  log: Logger;
+  /** Re-read the sources on open and bring the index up to date (default true). */
+  syncSources?: boolean;
+  onProgress?: (progress: BuildProgress) => void;
+  /** Injected in tests and benchmarks; defaults to the configured transformers.js model. */
+  embedder?: Embedder;
+}
+
+export function modelFingerprint(config: EngineConfig, dimension: number): ModelFingerprint {
+  const { id, pooling, maxTokens, passagePrefix } = config.model;
+  return { id, dimension, dtype: config.dtype, pooling, maxTokens, passagePrefix };
+}
+
+function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
+  const key = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 12);
+  return join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`);
+}
+
+/** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
+export class Engine {
+  private current: IndexSnapshot;
+  private titles: TitleEntry[];
+  private reloading: Promise<ReloadReport> | undefined;
+  private lastReload: EngineStats['lastReload'];
+  weights: RankingWeights = DEFAULT_WEIGHTS;
+  lowConfidenceThreshold: number;
+
+  private constructor(
+    readonly config: EngineConfig,
+    readonly embedder: Embedder,
+    private readonly fingerprint: ModelFingerprint,
+    snapshot: IndexSnapshot,
+    private readonly log: Logger,
+    openReport?: ReloadReport,
+  ) {
+    this.current = snapshot;
+    if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
+    this.titles = titleEntries(snapshot);
+    this.lowConfidenceThreshold = config.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE_THRESHOLD;
+  }
+
+  static async open(config: EngineConfig, options: OpenOptions): Promise<Engine> {
+    const { log } = options;
+    const embedder =
+      options.embedder ??
+      (await TransformersEmbedder.load({
+        spec: config.model,
+        modelsDir: config.modelsDir,
+        offline: config.offline,
+        dtype: config.dtype,
+        batchSize: config.batchSize,
+        threads: config.threads,
+        onDownload: (file, percent) => log.info({ file, percent: Math.round(percent) }, 'downloading model'),
+      }));
+    const fingerprint = modelFingerprint(config, embedder.dimension);
+    const indexDir = join(config.dataDir, 'index');
+    mkdirSync(indexDir, { recursive: true });
+
+    let snapshot: IndexSnapshot | undefined;
+    let openReport: ReloadReport | undefined;
+    try {
+      snapshot = await loadGeneration(indexDir, fingerprint, config.hnsw.efSearch);
+    } catch (error) {
+      if (!(error instanceof IndexLoadError)) throw error;
+      const level = error.problem === 'missing' ? 'info' : 'warn';
+      log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
+    }
+    if (!snapshot || options.syncSources !== false) {
+      const { snapshot: built, report } = await Engine.sync(config, embedder, fingerprint, snapshot, log, options.onProgress);
+      if (built !== snapshot) snapshot?.close();
+      snapshot = built;
+      openReport = report;
+      if (!report.unchanged) log.info(summaryFields(report), 'index updated');
+    }
+    return new Engine(config, embedder, fingerprint, snapshot, log, openReport);
+  }
+
+  /** Reads the sources and builds what changed, holding a lock so two processes never build at once. */
+  private static async sync(
+    config: EngineConfig,
+    embedder: Embedder,
+    fingerprint: ModelFingerprint,
+    previous: IndexSnapshot | undefined,
+    log: Logger,
+    onProgress?: (progress: BuildProgress) => void,
+    force = false,
+  ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
+    const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
+    const { papers, problems } = loadSources(sourcePaths);
+    for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
+    if (!papers.length) throw new NoPapersError(sourcePaths, problems);
+
+    const indexDir = join(config.dataDir, 'index');
+    const release = await lockfile.lock(indexDir, { retries: { retries: 30, minTimeout: 200, maxTimeout: 2000 }, stale: 60_000 });
+    const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
+    try {
+      for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
+      const { snapshot, summary } = await buildIndex({
+        papers,
+        previous,
+        embedder,
+        cache,
+        indexDir,
+        model: fingerprint,
+        hnsw: config.hnsw,
+        force,
+        onProgress,
+      });
+      return { snapshot, report: { ...summary, problems } };
+    } finally {
+      cache.close();
+      await release();
+    }
+  }
+
+  get snapshot(): IndexSnapshot {
+    return this.current;
+  }
+
+  get isReloading(): boolean {
+    return this.reloading !== undefined;
+  }
+
+  /**
+   * Re-reads the sources, embeds only what is new, builds the next generation beside the live one
+   * and swaps it in. Queries keep being answered from the old index until the swap.
+   */
+  reload(options: { onProgress?: (progress: BuildProgress) => void; force?: boolean } = {}): Promise<ReloadReport> {
+    if (this.reloading) return Promise.reject(new ReloadInProgressError());
+    const run = async () => {
+      const previous = this.current;
+      const { snapshot, report } = await Engine.sync(
+        this.config,
+        this.embedder,
+        this.fingerprint,
+        previous,
+        this.log,
+        options.onProgress,
+        options.force,
+      );
+      if (snapshot !== previous) {
+        this.current = snapshot;
+        this.titles = titleEntries(snapshot);
+        // Queries use a snapshot only synchronously, so none can still be reading the old one.
+        previous.close();
+      }
+      this.lastReload = { ...report, finishedAt: new Date().toISOString() };
+      return report;
+    };
+    this.reloading = run().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  async ask(question: string, options: { k?: number; offset?: number } = {}): Promise<AskResult> {
+    const started = performance.now();
+    const { text, truncated } = cleanQuestion(question);
+    const k = clampInt(options.k, 1, MAX_RESULTS, 5);
+    const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
+    const query = await this.embedder.embedQuery(text);
+    // Taken after the await: from here on everything is synchronous, so a reload cannot swap underneath.
+    const snap = this.current;
+    const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
+    const dense = snap.nearest(query, depth);
+    const lexical = snap.bm25.search(text, depth, (label) => snap.papers[label] !== undefined);
+    const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
+    const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
+    const matches = new Map<number, SentenceMatch>();
+    const evidence = candidateLabels(dense, lexical).map((label) => {
+      const match = matchSentences(query, snap.sentences.get(label));
+      matches.set(label, match);
+      return {
+        label,
+        dense: denseByLabel.get(label) ?? dot(query, snap.vector(label)),
+        sentence: match.bestSimilarity,
+        lexical: lexicalByLabel.get(label) ?? 0,
+      };
+    });
+    const ranked = rankCandidates(evidence, this.weights);
+    const best = ranked[0];
+    const results = ranked.slice(offset, offset + k).map((candidate, i) => {
+      const paper = snap.papers[candidate.label]!;
+      return {
+        ...card(paper),
+        rank: offset + i + 1,
+        score: Math.min(1, Math.max(0, candidate.score)),
+        summary: querySummary(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!),
+      };
+    });
+    return {
+      query: text,
+      truncated,
+      tookMs: Math.round((performance.now() - started) * 10) / 10,
+      lowConfidence: !best || this.confidence(best) < this.lowConfidenceThreshold,
+      searched: snap.count,
+      offset,
+      hasMore: ranked.length > offset + k,
+      results,
+    };
+  }
+
+  /** The semantic strength of a match, without the lexical bonus: what the confidence threshold is set on. */
+  confidence(candidate: { dense: number; sentence: number }): number {
+    return (1 - this.weights.sentence) * candidate.dense + this.weights.sentence * candidate.sentence;
+  }
+
+  similar(paperId: string, k = 5): { paper: PaperCard; results: SimilarHit[] } {
+    const snap = this.current;
+    const label = this.resolveLabel(paperId);
+    if (label === undefined) throw new UnknownPaperError(paperId);
+    return { paper: card(snap.papers[label]!), results: this.neighbours(label, clampInt(k, 1, MAX_RESULTS, 5)) };
+  }
+
+  /** A paper by id, arXiv id or link, or (fuzzily) by title. */
+  paper(idOrTitle: string): PaperDetail {
+    const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.titles, idOrTitle)?.label;
+    if (label === undefined) throw new UnknownPaperError(idOrTitle);
+    const paper = this.current.papers[label]!;
+    return {
+      ...card(paper),
+      abstract: paper.abstract,
+      tldr: this.tldr(label),
+      listings: paper.listings ?? [],
+      similar: this.neighbours(label, 3),
+    };
+  }
+
+  suggest(prefix: string, limit = 25): Suggestion[] {
+    const snap = this.current;
+    return suggestTitles(this.titles, prefix, limit).map((e) => ({ id: snap.papers[e.label]!.id, title: e.title }));
+  }
+
+  trending(options: { date?: string; limit?: number; offset?: number } = {}): TrendingResult {
+    const snap = this.current;
+    const papers = [...snap.live()].map(([label, paper]) => ({ ...paper, label }));
+    const days = listingDays(papers);
+    const date = options.date ?? days[0];
+    const ranked = date ? rankListing(papers, date) : [];
+    const limit = clampInt(options.limit, 1, MAX_RESULTS, 10);
+    const offset = clampInt(options.offset, 0, Math.max(0, ranked.length - 1), 0);
+    return {
+      date,
+      days,
+      total: ranked.length,
+      offset,
+      items: ranked.slice(offset, offset + limit).map((paper, i) => ({
+        ...card(paper),
+        rank: offset + i + 1,
+        tldr: this.tldr(paper.label),
+      })),
+    };
+  }
+
+  stats(): EngineStats {
+    const snap = this.current;
+    return {
+      papers: snap.count,
+      model: this.fingerprint.id,
+      dimension: this.fingerprint.dimension,
+      indexBuiltAt: snap.manifest.createdAt,
+      indexLoadedAt: snap.loadedAt.toISOString(),
+      lastReload: this.lastReload,
+      reloading: this.isReloading,
+      days: listingDays(snap.papers.filter((p): p is IndexedPaper => p !== undefined)).length,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.reloading?.catch(() => undefined);
+    this.current.close();
+    await this.embedder.dispose();
+  }
+
+  private resolveLabel(idOrLink: string): number | undefined {
+    const snap = this.current;
+    const trimmed = idOrLink.trim();
+    const fromLink = /(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?$/.exec(trimmed)?.[1];
+    const candidates = [trimmed, parseArxivId(trimmed), fromLink && parseArxivId(fromLink)];
+    for (const id of candidates) {
+      const label = id ? snap.labelById.get(id) : undefined;
+      if (label !== undefined) return label;
+    }
+    return undefined;
+  }
+
+  private neighbours(label: number, k: number): SimilarHit[] {
+    const snap = this.current;
+    return snap.nearest(snap.vector(label), k, label).map((n, i) => ({
+      ...card(snap.papers[n.label]!),
+      rank: i + 1,
+      similarity: n.similarity,
+      tldr: this.tldr(n.label),
+    }));
+  }
+
+  private tldr(label: number): string {
+    const paper = this.current.papers[label]!;
+    if (paper.aiSummary) return paper.aiSummary;
+    const span = this.current.sentences.get(label).spans[paper.tldrSentence];
+    return span ? paper.abstract.slice(span.start, span.end) : paper.abstract;
+  }
+}
+
+function titleEntries(snapshot: IndexSnapshot): TitleEntry[] {
+  return [...snapshot.live()].map(([label, paper]) => ({ label, title: paper.title, normalized: normalizeTitle(paper.title) }));
+}
+
+function card(paper: IndexedPaper): PaperCard {
+  const links = paperLinks(paper);
+  return {
+    id: paper.id,
+    title: paper.title,
+    url: links.primary,
+    links,
+    authors: paper.authors,
+    date: paperDate(paper),
+    upvotes: paper.upvotes,
+  };
+}
+
+export function summaryFields(report: BuildSummary): Record<string, number | boolean> {
+  const { added, updated, removed, refreshed, embedded, count, fullRebuild } = report;
+  return { added, updated, removed, refreshed, embedded, count, fullRebuild, tookMs: Math.round(report.tookMs) };
+}

@@ -1,0 +1,70 @@
+import type { PaperLinks } from '../papers/paper.js';
+import type { SummarySentence } from './summary.js';
+
+/** What every face shows of a paper. */
+export interface PaperCard {
+  id: string;
+  title: string;
+  url: string;
+  links: PaperLinks;
+  authors?: string[];
+  /** Best-known date, YYYY-MM-DD. */
+  date?: string;
+  upvotes?: number;
+}
+
+export interface AskHit extends PaperCard {
+  rank: number;
+  /** Relevance, 0..1. */
+  score: number;
+  /** One or two sentences of the abstract that answer the question, best one marked. */
+  summary: SummarySentence[];
+}
+
+export interface AskResult {
+  query: string;
+  /** True when the question was cut to the length limit. */
+  truncated: boolean;
+  tookMs: number;
+  /** True when even the best match is weak: the results are shown as leads, not answers. */
+  lowConfidence: boolean;
+  /** Papers searched. */
+  searched: number;
+  offset: number;
+  /** Whether more results follow this page. */
+  hasMore: boolean;
+  results: AskHit[];
+}
+
+export interface SimilarHit extends PaperCard {
+  rank: number;
+  similarity: number;
+  tldr: string;
+}
+
+export interface PaperDetail extends PaperCard {
+  abstract: string;
+  tldr: string;
+  listings: { date: string; rank: number }[];
+  similar: SimilarHit[];
+}
+
+export interface TrendingItem extends PaperCard {
+  rank: number;
+  tldr: string;
+}
+
+export interface TrendingResult {
+  /** The day shown, or undefined when no paper has a listing date. */
+  date?: string;
+  /** Every day with a list, newest first. */
+  days: string[];
+  total: number;
+  offset: number;
+  items: TrendingItem[];
+}
+
+export interface Suggestion {
+  id: string;
+  title: string;
+}

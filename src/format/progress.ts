@@ -1,0 +1,14 @@
+import type { BuildProgress } from '../index/build.js';
+
+const PHASE_LABEL: Record<BuildProgress['phase'], string> = {
+  embedding: 'Embedding',
+  indexing: 'Indexing',
+  saving: 'Saving',
+};
+
+/** `Embedding 340/1200 ▰▰▰▱▱▱▱▱▱▱ 28%` */
+export function progressLine({ phase, done, total }: BuildProgress, width = 10): string {
+  const share = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(share * width);
+  return `${PHASE_LABEL[phase]} ${done}/${total} ${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${Math.round(share * 100)}%`;
+}

@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, linkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
+import type { Embedder } from '../embedding/embedder.js';
+import { pickTldrSentence } from '../engine/tldr.js';
+import { paperPassage, type Paper } from '../papers/paper.js';
+import { splitSentences, type Span } from '../text/sentences.js';
+import { EmbeddingCache, textHash } from './embedding-cache.js';
+import { commitGeneration, FILES, newGenerationDir } from './generation.js';
+import type { ModelFingerprint } from './manifest.js';
+import { SentenceStore, SentenceStoreWriter } from './sentence-store.js';
+import { IndexSnapshot, type IndexedPaper } from './snapshot.js';
+
+export type BuildPhase = 'embedding' | 'indexing' | 'saving';
+
+export interface BuildProgress {
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+export interface BuildSummary {
+  added: number;
+  updated: number;
+  removed: number;
+  /** Papers whose text is unchanged but whose details (upvotes, listings…) changed. */
+  refreshed: number;
+  /** Texts (abstracts and sentences) that had to be embedded; everything else came from the cache. */
+  embedded: number;
+  count: number;
+  fullRebuild: boolean;
+  /** True when the sources matched the live index exactly and nothing was written. */
+  unchanged: boolean;
+  tookMs: number;
+}
+
+export interface BuildOptions {
+  papers: readonly Paper[];
+  previous?: IndexSnapshot;
+  embedder: Embedder;
+  cache: EmbeddingCache;
+  indexDir: string;
+  model: ModelFingerprint;
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  /** Rebuild the graph from scratch even when an incremental update would do. */
+  force?: boolean;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+// Deleted labels still cost memory and search time; past this share the graph is rebuilt.
+const MAX_DELETED_SHARE = 0.2;
+// New vectors are saved to the cache in chunks, so an interrupted build keeps most of its work.
+const CACHE_FLUSH_EVERY = 512;
+
+export function corpusDigest(papers: readonly Paper[]): string {
+  const hash = createHash('sha256');
+  for (const paper of papers) hash.update(JSON.stringify(paper)).update('\n');
+  return hash.digest('hex');
+}
+
+interface Prepared {
+  paper: Paper;
+  contentHash: string;
+  spans: Span[];
+  sentences: string[];
+}
+
+function prepare(paper: Paper): Prepared {
+  const spans = splitSentences(paper.abstract);
+  return {
+    paper,
+    contentHash: textHash(paperPassage(paper)),
+    spans,
+    sentences: spans.map((s) => paper.abstract.slice(s.start, s.end)),
+  };
+}
+
+/** Looks vectors up in the cache and embeds the rest, saving them to the cache as it goes. */
+async function resolveVectors(
+  texts: ReadonlyMap<string, string>,
+  { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
+): Promise<{ vectors: Map<string, Float32Array>; embedded: number }> {
+  const vectors = new Map<string, Float32Array>();
+  const missing: [string, string][] = [];
+  for (const [hash, text] of texts) {
+    const cached = cache.get(hash);
+    if (cached) vectors.set(hash, cached);
+    else missing.push([hash, text]);
+  }
+  for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
+    const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
+    const embedded = await embedder.embedPassages(
+      chunk.map(([, text]) => text),
+      (done) => onProgress?.({ phase: 'embedding', done: start + done, total: missing.length }),
+    );
+    const fresh = new Map(chunk.map(([hash], i) => [hash, embedded[i]!]));
+    await cache.add(fresh);
+    for (const [hash, vector] of fresh) vectors.set(hash, vector);
+  }
+  return { vectors, embedded: missing.length };
+}
+
+interface Plan {
+  /** Next generation's papers by label, still without derived fields for new ones. */
+  labels: (Prepared | undefined)[];
+  /** Labels that are new in this generation and must be embedded and added to the graph. */
+  fresh: number[];
+  deleted: number[];
+  incremental: boolean;
+  summary: Pick<BuildSummary, 'added' | 'updated' | 'removed' | 'refreshed'>;
+}
+
+function sameRecord(indexed: IndexedPaper, paper: Paper): boolean {
+  const { contentHash: _hash, tldrSentence: _tldr, ...record } = indexed;
+  return JSON.stringify(record) === JSON.stringify(paper);
+}
+
+function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: boolean): Plan {
+  const summary = { added: 0, updated: 0, removed: 0, refreshed: 0 };
+  const incoming = new Map(prepared.map((p) => [p.paper.id, p]));
+  if (previous && !force) {
+    const labels: (Prepared | undefined)[] = [];
+    const reused = new Set<string>();
+    const deleted: number[] = [];
+    previous.papers.forEach((old, label) => {
+      const next = old && incoming.get(old.id);
+      if (old && next && next.contentHash === old.contentHash) {
+        labels[label] = next;
+        reused.add(old.id);
+        if (!sameRecord(old, next.paper)) summary.refreshed++;
+      } else {
+        labels[label] = undefined;
+        if (old) {
+          deleted.push(label);
+          if (next) summary.updated++;
+          else summary.removed++;
+        }
+      }
+    });
+    const fresh: number[] = [];
+    for (const p of prepared) {
+      if (reused.has(p.paper.id)) continue;
+      if (!previous.labelById.has(p.paper.id)) summary.added++;
+      fresh.push(labels.length);
+      labels.push(p);
+    }
+    const deadLabels = labels.filter((l) => !l).length;
+    if (deadLabels / Math.max(1, labels.length) <= MAX_DELETED_SHARE) {
+      return { labels, fresh, deleted, incremental: true, summary };
+    }
+  }
+  for (const p of prepared) {
+    const old = previous?.labelById.get(p.paper.id);
+    if (old === undefined) summary.added++;
+    else if (previous!.papers[old]!.contentHash !== p.contentHash) summary.updated++;
+  }
+  if (previous) summary.removed = [...previous.labelById.keys()].filter((id) => !incoming.has(id)).length;
+  return { labels: [...prepared], fresh: prepared.map((_, i) => i), deleted: [], incremental: false, summary };
+}
+
+/**
+ * Builds the next index generation from papers: embeds only what the cache lacks, updates the
+ * previous graph in place of a rebuild when it can, writes every file, then switches the manifest.
+ * The previous snapshot stays untouched and can serve queries until the caller swaps.
+ */
+export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
+  const started = performance.now();
+  const { papers, previous, model, hnsw: params, indexDir, onProgress } = options;
+  const digest = corpusDigest(papers);
+  if (previous && !options.force && previous.manifest.corpusDigest === digest) {
+    const tookMs = performance.now() - started;
+    return {
+      snapshot: previous,
+      summary: { added: 0, updated: 0, removed: 0, refreshed: 0, embedded: 0, count: previous.count, fullRebuild: false, unchanged: true, tookMs },
+    };
+  }
+
+  const prepared = papers.map(prepare);
+  const { labels, fresh, deleted, incremental, summary } = plan(prepared, previous, options.force ?? false);
+
+  // Paper vectors are needed for new labels (and all of them on a full rebuild); sentence vectors for
+  // new labels only, since unchanged papers' sentence rows are copied from the previous store.
+  const texts = new Map<string, string>();
+  for (const label of fresh) {
+    const p = labels[label]!;
+    texts.set(p.contentHash, paperPassage(p.paper));
+    p.sentences.forEach((s) => texts.set(textHash(s), s));
+  }
+  const { vectors, embedded } = await resolveVectors(texts, options);
+
+  onProgress?.({ phase: 'indexing', done: 0, total: fresh.length });
+  const { generation, dir } = newGenerationDir(indexDir);
+  const graphChanged = !incremental || fresh.length > 0 || deleted.length > 0;
+  let graph: HierarchicalNSW;
+  if (!graphChanged) {
+    graph = previous!.hnsw;
+    try {
+      linkSync(join(previous!.dir, FILES.index), join(dir, FILES.index));
+    } catch {
+      copyFileSync(join(previous!.dir, FILES.index), join(dir, FILES.index));
+    }
+  } else {
+    graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
+    if (incremental) {
+      await graph.readIndex(join(previous!.dir, FILES.index));
+      graph.resizeIndex(Math.max(labels.length, 1));
+      for (const label of deleted) graph.markDelete(label);
+    } else {
+      graph.initIndex({ maxElements: Math.max(labels.length, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+    }
+    fresh.forEach((label, i) => {
+      graph.addPoint(Array.from(vectors.get(labels[label]!.contentHash)!), label);
+      if (i % 1000 === 999) onProgress?.({ phase: 'indexing', done: i + 1, total: fresh.length });
+    });
+    await graph.writeIndex(join(dir, FILES.index));
+  }
+  onProgress?.({ phase: 'saving', done: 0, total: labels.length });
+
+  const freshSet = new Set(fresh);
+  const writer = new SentenceStoreWriter(join(dir, FILES.sentences), model.dimension, labels.map((p) => p?.spans ?? []));
+  const records: (IndexedPaper | null)[] = labels.map((p, label) => {
+    if (!p) return null;
+    if (!freshSet.has(label)) {
+      writer.copy(label, previous!.sentences.get(label));
+      return { ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.papers[label]!.tldrSentence };
+    }
+    const sentenceVectors = p.sentences.map((s) => vectors.get(textHash(s))!);
+    writer.write(label, sentenceVectors);
+    const tldrSentence = pickTldrSentence(p.sentences, sentenceVectors, vectors.get(p.contentHash)!);
+    return { ...p.paper, contentHash: p.contentHash, tldrSentence };
+  });
+  writer.finish();
+  writeFileSync(join(dir, FILES.papers), JSON.stringify(records));
+
+  const manifest = await commitGeneration(indexDir, generation, {
+    model,
+    hnsw: incremental ? previous!.manifest.hnsw : { m: params.m, efConstruction: params.efConstruction },
+    count: records.filter(Boolean).length,
+    labels: records.map((r) => r?.id ?? null),
+    corpusDigest: digest,
+  });
+  const snapshot = new IndexSnapshot(
+    manifest,
+    dir,
+    records.map((r) => r ?? undefined),
+    graph,
+    SentenceStore.open(join(dir, FILES.sentences), model.dimension),
+    params.efSearch,
+  );
+  return {
+    snapshot,
+    summary: { ...summary, embedded, count: snapshot.count, fullRebuild: !incremental, unchanged: false, tookMs: performance.now() - started },
+  };
+}

@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import hnswlib from 'hnswlib-node';
+import writeFileAtomic from 'write-file-atomic';
+import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
+import { SentenceStore } from './sentence-store.js';
+import { IndexSnapshot, type IndexedPaper } from './snapshot.js';
+
+/**
+ * On disk, an index is a set of generation folders and one manifest naming the live one:
+ *   index/manifest.json          written last, atomically: the switch to a new generation
+ *   index/gen-…/hnsw.bin         the HNSW graph (hnswlib)
+ *   index/gen-…/papers.json      paper records by label
+ *   index/gen-…/sentences.bin    sentence vectors (see sentence-store.ts)
+ * A generation is never changed once the manifest names it, so a crash mid-build leaves the last
+ * good one in place.
+ */
+export const FILES = { index: 'hnsw.bin', papers: 'papers.json', sentences: 'sentences.bin' } as const;
+
+export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
+
+export class IndexLoadError extends Error {
+  constructor(
+    readonly problem: IndexProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IndexLoadError';
+  }
+}
+
+export function manifestPath(indexDir: string): string {
+  return join(indexDir, 'manifest.json');
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+export function readManifest(indexDir: string): Manifest {
+  const path = manifestPath(indexDir);
+  if (!existsSync(path)) throw new IndexLoadError('missing', `no index yet (${path} does not exist)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new IndexLoadError('corrupt', `${path} is corrupt: ${(error as Error).message}`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
+    if (formatVersion !== undefined && formatVersion !== FORMAT_VERSION) {
+      throw new IndexLoadError('mismatch', `${path} has format version ${String(formatVersion)}; this paperscout reads ${FORMAT_VERSION}`);
+    }
+    throw new IndexLoadError('corrupt', `${path} is not a valid manifest: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
+async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
+  const path = join(dir, entry.name);
+  if (!existsSync(path)) throw new IndexLoadError('corrupt', `${path} is missing`);
+  if (statSync(path).size !== entry.bytes) {
+    throw new IndexLoadError('corrupt', `${path} has ${statSync(path).size} bytes, the manifest says ${entry.bytes} (truncated or overwritten)`);
+  }
+  if ((await sha256File(path)) !== entry.sha256) {
+    throw new IndexLoadError('corrupt', `${path} does not match its checksum in the manifest`);
+  }
+}
+
+/**
+ * Loads the live generation, refusing anything that does not verify: a missing or corrupt file, a
+ * checksum mismatch, or an index built with another model.
+ */
+export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
+  const manifest = readManifest(indexDir);
+  const mismatch = fingerprintMismatch(manifest.model, model);
+  if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
+  const dir = join(indexDir, manifest.generation);
+  for (const entry of Object.values(manifest.files)) await verifyFile(dir, entry);
+
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimension);
+  await hnsw.readIndex(join(dir, manifest.files.index.name));
+  if (hnsw.getCurrentCount() !== manifest.labels.length) {
+    throw new IndexLoadError('corrupt', `${join(dir, FILES.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels.length}`);
+  }
+  const papers = JSON.parse(readFileSync(join(dir, manifest.files.papers.name), 'utf8')) as (IndexedPaper | null)[];
+  if (papers.length !== manifest.labels.length || papers.some((p, label) => (p?.id ?? null) !== manifest.labels[label])) {
+    throw new IndexLoadError('corrupt', `${join(dir, FILES.papers)} does not match the manifest's labels`);
+  }
+  const sentences = SentenceStore.open(join(dir, manifest.files.sentences.name), manifest.model.dimension);
+  return new IndexSnapshot(manifest, dir, papers.map((p) => p ?? undefined), hnsw, sentences, efSearch);
+}
+
+export function newGenerationDir(indexDir: string): { generation: string; dir: string } {
+  const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const dir = join(indexDir, generation);
+  mkdirSync(dir, { recursive: true });
+  return { generation, dir };
+}
+
+async function describeFile(dir: string, name: string): Promise<FileEntry> {
+  const path = join(dir, name);
+  return { name, bytes: statSync(path).size, sha256: await sha256File(path) };
+}
+
+/**
+ * Makes a fully written generation the live one: checksums every file, then replaces the manifest
+ * atomically. Older generations are removed afterwards; open readers keep their file handles.
+ */
+export async function commitGeneration(
+  indexDir: string,
+  generation: string,
+  meta: Omit<Manifest, 'formatVersion' | 'generation' | 'createdAt' | 'files'>,
+): Promise<Manifest> {
+  const dir = join(indexDir, generation);
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    generation,
+    createdAt: new Date().toISOString(),
+    ...meta,
+    files: {
+      index: await describeFile(dir, FILES.index),
+      papers: await describeFile(dir, FILES.papers),
+      sentences: await describeFile(dir, FILES.sentences),
+    },
+  };
+  await writeFileAtomic(manifestPath(indexDir), JSON.stringify(manifest));
+  removeStaleGenerations(indexDir, generation);
+  return manifest;
+}
+
+/** Deletes every generation folder but the live one, including leftovers of crashed builds. */
+export function removeStaleGenerations(indexDir: string, live: string): void {
+  for (const name of readdirSync(indexDir)) {
+    if (name.startsWith('gen-') && name !== live) rmSync(join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+export function describeIndexPath(indexDir: string, cwd = process.cwd()): string {
+  return relative(cwd, indexDir) || '.';
+}

@@ -1,0 +1,73 @@
+import type { HierarchicalNSW } from 'hnswlib-node';
+import type { Paper } from '../papers/paper.js';
+import { Bm25Index } from '../search/bm25.js';
+import type { Manifest } from './manifest.js';
+import type { SentenceStore } from './sentence-store.js';
+
+/** A paper as stored in the index: its record plus what indexing derived from it. */
+export interface IndexedPaper extends Paper {
+  /** Hash of the embedded passage; a different hash means the paper must be embedded again. */
+  contentHash: string;
+  /** Index of the abstract sentence that best stands for the whole paper. */
+  tldrSentence: number;
+}
+
+export interface Neighbour {
+  label: number;
+  /** Cosine similarity, -1..1. */
+  similarity: number;
+}
+
+/**
+ * One immutable, fully loaded index generation. Queries read a snapshot; a reload builds a new one
+ * beside it and swaps the reference, so a query never sees half of each.
+ */
+export class IndexSnapshot {
+  readonly labelById = new Map<string, number>();
+  readonly bm25: Bm25Index;
+  readonly loadedAt = new Date();
+
+  constructor(
+    readonly manifest: Manifest,
+    readonly dir: string,
+    readonly papers: readonly (IndexedPaper | undefined)[],
+    readonly hnsw: HierarchicalNSW,
+    readonly sentences: SentenceStore,
+    efSearch: number,
+  ) {
+    papers.forEach((paper, label) => paper && this.labelById.set(paper.id, label));
+    this.bm25 = new Bm25Index(papers);
+    hnsw.setEf(efSearch);
+  }
+
+  get count(): number {
+    return this.labelById.size;
+  }
+
+  /** Every live paper, in label order. */
+  *live(): Generator<[number, IndexedPaper]> {
+    for (let label = 0; label < this.papers.length; label++) {
+      const paper = this.papers[label];
+      if (paper) yield [label, paper];
+    }
+  }
+
+  /** Approximate nearest papers to a unit vector, best first. */
+  nearest(vector: Float32Array, n: number, exclude?: number): Neighbour[] {
+    const k = Math.min(n + (exclude === undefined ? 0 : 1), this.count);
+    if (k <= 0) return [];
+    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), k);
+    return neighbors
+      .map((label, i) => ({ label, similarity: 1 - distances[i]! }))
+      .filter((n) => n.label !== exclude)
+      .slice(0, n);
+  }
+
+  vector(label: number): Float32Array {
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  close(): void {
+    this.sentences.close();
+  }
+}

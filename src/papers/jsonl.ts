@@ -1,0 +1,33 @@
+import { parseArxivId, type Paper } from './paper.js';
+import { describeZodError, paperRecordSchema } from './paper-schema.js';
+import type { ParsedSource } from './problems.js';
+
+function arxivIdFromUrl(url: string | undefined): string | undefined {
+  const match = url && /arxiv\.org\/(?:abs|pdf)\/([^?#]+?)(?:\.pdf)?$/.exec(url);
+  return match ? parseArxivId(match[1]!) : undefined;
+}
+
+/** Parses JSONL in the canonical `Paper` shape; bad lines are reported with their line number. */
+export function parseJsonl(text: string, source: string): ParsedSource<Paper> {
+  const result: ParsedSource<Paper> = { items: [], problems: [] };
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const location = `line ${index + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      result.problems.push({ source, location, message: `not valid JSON (${(error as Error).message})` });
+      return;
+    }
+    const parsed = paperRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      result.problems.push({ source, location, message: describeZodError(parsed.error) });
+      return;
+    }
+    const record = parsed.data;
+    const arxivId = parseArxivId(record.arxivId ?? '') ?? parseArxivId(record.id) ?? arxivIdFromUrl(record.url);
+    result.items.push({ ...record, arxivId, id: arxivId ?? record.id });
+  });
+  return result;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { parseArxivId } from './paper.js';
+
+const nonEmpty = z.string().trim().min(1);
+
+/** The public JSONL shape of a paper, plus the optional enrichments paperscout itself writes. */
+export const paperRecordSchema = z.object({
+  // Ids travel in Discord button ids (100 characters at most), so they stay short and space-free.
+  id: z.string().regex(/^[\w.:/-]{1,64}$/, 'must be 1-64 letters, digits or . _ : / -'),
+  title: nonEmpty,
+  abstract: nonEmpty,
+  authors: z.array(z.string()).optional(),
+  published: z.string().optional(),
+  url: z.string().url().optional(),
+  upvotes: z.number().int().nonnegative().optional(),
+  source: nonEmpty,
+  arxivId: z
+    .string()
+    .refine((value) => parseArxivId(value) !== undefined, 'is not an arXiv id such as 2306.13575')
+    .optional(),
+  listings: z
+    .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), rank: z.number().int().positive() }))
+    .optional(),
+  aiSummary: z.string().optional(),
+  githubUrl: z.string().url().optional(),
+  projectUrl: z.string().url().optional(),
+});
+
+export type PaperRecord = z.infer<typeof paperRecordSchema>;
+
+/** One line per problem: `field: message`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
+}

@@ -1,0 +1,26 @@
+import { stemmer } from 'stemmer';
+
+// Function words carry no topic; dropping them keeps BM25 from rewarding "the" and "of".
+const STOPWORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both but by
+  can could did do does doing down during each few for from further had has have having he her here hers herself him
+  himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+  our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
+  these they this those through to too under until up very was we were what when where which while who whom why will
+  with would you your yours yourself yourselves also via using use used based paper propose proposed show shows`.split(/\s+/),
+);
+
+/** Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. */
+export function terms(text: string): string[] {
+  const words = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u);
+  const result: string[] = [];
+  for (const word of words) {
+    if (!word || STOPWORDS.has(word) || word.length > 40) continue;
+    result.push(/^\p{L}+$/u.test(word) ? stemmer(word) : word);
+  }
+  return result;
+}

@@ -1,0 +1,34 @@
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+
+export class PathOutsideError extends UserError {
+  constructor(path: string, roots: readonly string[]) {
+    super(
+      `Refusing ${path}: paperscout only reads and writes inside ${roots.join(' and ')}. ` +
+        'Copy the file there, or set PAPERSCOUT_ALLOW_EXTERNAL_PATHS=true to allow other locations.',
+    );
+  }
+}
+
+/** Resolves symlinks of the longest existing prefix, so a link cannot smuggle a path out. */
+function realish(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : resolve(realish(parent), relative(parent, path));
+  }
+}
+
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(realish(root), realish(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Returns the absolute path if it lies under one of the roots; throws otherwise, unless allowed. */
+export function confinePath(path: string, roots: readonly string[], allowOutside: boolean, cwd = process.cwd()): string {
+  const absolute = resolve(cwd, path);
+  if (allowOutside || roots.some((root) => isInside(absolute, root))) return absolute;
+  throw new PathOutsideError(path, roots);
+}
