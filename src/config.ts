@@ -19,6 +19,7 @@ const optionalText = z.string().optional();
 const engineEnv = z.object({
   PAPERSCOUT_DATA_DIR: z.string().min(1).default('data'),
   PAPERSCOUT_SOURCES: z.string().min(1).default('seeds'),
+  PAPERSCOUT_MODELS_DIR: z.string().min(1).optional(),
   PAPERSCOUT_ALLOW_EXTERNAL_PATHS: bool.default(false),
   EMBEDDING_MODEL: z.string().min(1).default(DEFAULT_MODEL),
   EMBEDDING_DTYPE: z.enum(['q8', 'fp32', 'fp16']).default('q8'),
@@ -26,7 +27,7 @@ const engineEnv = z.object({
   EMBEDDING_QUERY_PREFIX: optionalText,
   EMBEDDING_PASSAGE_PREFIX: optionalText,
   EMBEDDING_MAX_TOKENS: int(8, 8192).optional(),
-  EMBEDDING_BATCH_SIZE: int(1, 256).default(16),
+  EMBEDDING_BATCH_SIZE: int(1, 256).default(1),
   EMBEDDING_THREADS: int(0, 256).default(0),
   MODEL_OFFLINE: bool.optional(),
   HF_HUB_OFFLINE: bool.optional(),
@@ -48,12 +49,15 @@ export interface EngineConfig {
   batchSize: number;
   threads: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
-  /** Overrides the calibrated low-confidence threshold. */
-  lowConfidenceThreshold?: number;
+  /** Below this semantic score a best match is flagged as low confidence. */
+  lowConfidenceThreshold: number;
   logLevel: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** For a model no one has calibrated: a middling cosine; set LOW_CONFIDENCE_THRESHOLD after `npm run eval`. */
+const UNCALIBRATED_THRESHOLD = 0.4;
 
 /** Parses env with a schema; every issue is reported as `VARIABLE: problem (got "value")`. */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
@@ -81,7 +85,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
       .filter(Boolean)
       .map((p) => resolve(cwd, p)),
     allowExternalPaths: e.PAPERSCOUT_ALLOW_EXTERNAL_PATHS,
-    modelsDir: resolve(dataDir, 'models'),
+    modelsDir: e.PAPERSCOUT_MODELS_DIR ? resolve(cwd, e.PAPERSCOUT_MODELS_DIR) : resolve(dataDir, 'models'),
     model: {
       id,
       pooling: e.EMBEDDING_POOLING ?? known?.pooling ?? 'mean',
@@ -94,7 +98,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     batchSize: e.EMBEDDING_BATCH_SIZE,
     threads: e.EMBEDDING_THREADS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
-    lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD,
+    lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -83,6 +83,6 @@ export function formatReload(report: ReloadReport): string {
   return (
     `Index updated in ${(report.tookMs / 1000).toFixed(1)} s: ${report.count} papers ` +
     `(${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.refreshed} refreshed; ` +
-    `${report.embedded} texts embedded${report.fullRebuild ? ', full rebuild' : ''}).`
+    `${report.embedded} papers embedded${report.fullRebuild ? ', full rebuild' : ''}).`
   );
 }

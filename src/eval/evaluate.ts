@@ -1,0 +1,20 @@
+import type { Engine } from '../engine/engine.js';
+import { firstHit, type EvalQuestion } from './metrics.js';
+
+export async function rankOf(engine: Engine, questions: readonly EvalQuestion[]): Promise<number[]> {
+  const ranks: number[] = [];
+  for (const q of questions) {
+    const result = await engine.ask(q.question, { k: 10 });
+    ranks.push(firstHit(result.results.map((r) => r.id), q.expected));
+  }
+  return ranks;
+}
+
+export async function confidences(engine: Engine, questions: readonly string[]): Promise<number[]> {
+  const values: number[] = [];
+  for (const question of questions) {
+    const result = await engine.ask(question, { k: 1 });
+    values.push(result.confidence);
+  }
+  return values;
+}

@@ -1,0 +1,276 @@
+import { appendFileSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Embedder } from '../../src/embedding/embedder.js';
+import { Engine, loadEmbedder, ReloadInProgressError, UnknownPaperError } from '../../src/engine/engine.js';
+import { InvalidQuestionError, MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { EmbeddingCache } from '../../src/index/embedding-cache.js';
+import { readManifest } from '../../src/index/generation.js';
+import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
+import { SEEDS } from '../setup/paths.js';
+
+const SCALING_MLPS = '2306.13575';
+
+describe('engine over the seed', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await Engine.open(testConfig(seededDataDir()), { log: quietLogger() });
+  });
+  afterAll(() => engine.close());
+
+  it('indexes all 64 seed papers with their arXiv ids and the inferred list date', () => {
+    const stats = engine.stats();
+    expect(stats.papers).toBe(64);
+    expect(engine.snapshot.labelById.has(SCALING_MLPS)).toBe(true);
+    expect(engine.trending().date).toBe('2025-03-12');
+  });
+
+  it('answers a question with the right paper first, a marked summary sentence and links', async () => {
+    const result = await engine.ask('how do MLPs scale on vision tasks?');
+    const top = result.results[0]!;
+    expect(top.id).toBe(SCALING_MLPS);
+    expect(top.url).toBe(`https://arxiv.org/abs/${SCALING_MLPS}`);
+    expect(top.links.pdf).toBe(`https://arxiv.org/pdf/${SCALING_MLPS}`);
+    expect(top.links.huggingFace).toBe(`https://huggingface.co/papers/${SCALING_MLPS}`);
+    expect(top.summary.filter((s) => s.matched)).toHaveLength(1);
+    expect(top.summary.length).toBeLessThanOrEqual(2);
+    const abstract = engine.paper(SCALING_MLPS).abstract;
+    for (const sentence of top.summary) expect(abstract).toContain(sentence.text);
+    expect(result.lowConfidence).toBe(false);
+    expect(result.searched).toBe(64);
+    expect(result.results.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('pages with offset without repeating results', async () => {
+    const first = await engine.ask('efficient attention for long sequences', { k: 3 });
+    const second = await engine.ask('efficient attention for long sequences', { k: 3, offset: 3 });
+    expect(second.results.map((r) => r.rank)).toEqual([4, 5, 6]);
+    const ids = [...first.results, ...second.results].map((r) => r.id);
+    expect(new Set(ids).size).toBe(6);
+    expect(first.hasMore).toBe(true);
+  });
+
+  it('says honestly when nothing matches', async () => {
+    const result = await engine.ask('what is a good recipe for sourdough bread with a crispy crust?');
+    expect(result.lowConfidence).toBe(true);
+  });
+
+  it('rejects an empty question and caps a huge one', async () => {
+    await expect(engine.ask('   \u200b ')).rejects.toBeInstanceOf(InvalidQuestionError);
+    const long = await engine.ask('transformers for images '.repeat(500));
+    expect(long.truncated).toBe(true);
+    expect(long.query.length).toBeLessThanOrEqual(MAX_QUESTION_CHARS);
+    expect(long.results.length).toBeGreaterThan(0);
+  });
+
+  it('handles any Unicode in a question', async () => {
+    const result = await engine.ask('¿Cómo escalan los MLP en visión? 🤖 \u0000 שלום 你好');
+    expect(result.results.length).toBeGreaterThan(0);
+  });
+
+  it('finds similar papers, never the paper itself', () => {
+    const { paper, results } = engine.similar(SCALING_MLPS, 5);
+    expect(paper.id).toBe(SCALING_MLPS);
+    expect(results).toHaveLength(5);
+    expect(results.map((r) => r.id)).not.toContain(SCALING_MLPS);
+    expect(results[0]!.similarity).toBeGreaterThanOrEqual(results[4]!.similarity);
+    expect(() => engine.similar('9999.99999')).toThrow(UnknownPaperError);
+  });
+
+  it('looks papers up by id, link, exact title and misspelt title', () => {
+    expect(engine.paper(SCALING_MLPS).title).toBe('Scaling MLPs: A Tale of Inductive Bias');
+    expect(engine.paper(`https://arxiv.org/abs/${SCALING_MLPS}v2`).id).toBe(SCALING_MLPS);
+    expect(engine.paper('scaling mlps: a tale of inductive bias').id).toBe(SCALING_MLPS);
+    expect(engine.paper('Scalling MLP a tale of inductve bias').id).toBe(SCALING_MLPS);
+    const detail = engine.paper(SCALING_MLPS);
+    expect(detail.similar).toHaveLength(3);
+    expect(detail.tldr.length).toBeGreaterThan(20);
+    expect(() => engine.paper('a paper about cooking pasta perfectly al dente')).toThrow(UnknownPaperError);
+  });
+
+  it('suggests at most 25 titles that match the typed text', () => {
+    const all = engine.suggest('');
+    expect(all).toHaveLength(25);
+    const mlp = engine.suggest('mlp');
+    expect(mlp.length).toBeGreaterThan(3);
+    for (const s of mlp) expect(s.title.toLowerCase()).toContain('mlp');
+    expect(engine.suggest('scaling ml')[0]!.id).toBe(SCALING_MLPS);
+  });
+
+  it('lists the day ranked by list position when no upvotes are known, with a TL;DR each', () => {
+    const day = engine.trending({ limit: 5 });
+    expect(day.total).toBe(64);
+    expect(day.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(day.items[1]!.id).toBe(SCALING_MLPS);
+    for (const item of day.items) expect(item.tldr.length).toBeGreaterThan(20);
+    expect(engine.trending({ date: '2020-01-01' }).total).toBe(0);
+  });
+});
+
+describe('reload', () => {
+  const extraPapers = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        id: `extra-${i}`,
+        title: `A study of widget number ${i} in graph learning`,
+        abstract: `We study widget ${i}. It improves message passing in graph neural networks on molecule benchmarks by ${i} points. The method is simple.`,
+        source: 'test',
+      }),
+    ).join('\n');
+
+  it('embeds nothing when nothing changed, and only the new papers when some are added', async () => {
+    const dataDir = seededDataDir();
+    const sources = tempDir();
+    writeFileSync(join(sources, 'extra.jsonl'), '');
+    const config = testConfig(dataDir, { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const engine = await Engine.open(config, { log: quietLogger() });
+    try {
+      const unchanged = await engine.reload();
+      expect(unchanged.embedded).toBe(0);
+      expect(unchanged.count).toBe(64);
+
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(5));
+      const added = await engine.reload();
+      expect(added).toMatchObject({ added: 5, updated: 0, removed: 0, embedded: 5, count: 69, fullRebuild: false });
+      expect((await engine.ask('widget message passing molecules', { k: 1 })).results[0]!.id).toMatch(/^extra-/);
+
+      const again = await engine.reload();
+      expect(again.embedded).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('removes papers that left the sources and re-embeds only a changed abstract', async () => {
+    const sources = tempDir();
+    writeFileSync(join(sources, 'extra.jsonl'), extraPapers(3));
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const engine = await Engine.open(config, { log: quietLogger() });
+    try {
+      const lines = extraPapers(3).split('\n');
+      lines[0] = lines[0]!.replace('The method is simple.', 'The method is simple and fast.');
+      writeFileSync(join(sources, 'extra.jsonl'), lines.slice(0, 2).join('\n'));
+      const report = await engine.reload();
+      expect(report).toMatchObject({ added: 0, updated: 1, removed: 1, embedded: 1, count: 66 });
+      expect(() => engine.paper('extra-2')).toThrow(UnknownPaperError);
+      expect(engine.paper('extra-0').abstract).toContain('simple and fast');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('serves queries during a reload and refuses a second one', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const engine = await Engine.open(config, { log: quietLogger() });
+    try {
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(20));
+      const running = engine.reload();
+      await expect(engine.reload()).rejects.toBeInstanceOf(ReloadInProgressError);
+      const during = await engine.ask('how do MLPs scale on vision tasks?', { k: 1 });
+      expect(during.results[0]!.id).toBe(SCALING_MLPS);
+      expect(during.searched).toBe(64);
+      await running;
+      expect(engine.stats().papers).toBe(84);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('keeps the old index serving when a reload fails halfway, and recovers on the next', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const real = await loadEmbedder(config, quietLogger());
+    let broken = false;
+    const embedder: Embedder = {
+      modelId: real.modelId,
+      dimension: real.dimension,
+      embedQuery: (text) => real.embedQuery(text),
+      embedPassages: (texts, onProgress) => (broken ? Promise.reject(new Error('onnxruntime failed')) : real.embedPassages(texts, onProgress)),
+      dispose: () => real.dispose(),
+    };
+    const engine = await Engine.open(config, { log: quietLogger(), embedder });
+    try {
+      const generation = engine.snapshot.manifest.generation;
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(4));
+      broken = true;
+      await expect(engine.reload()).rejects.toThrow('onnxruntime failed');
+      expect(engine.isReloading).toBe(false);
+      expect(engine.stats().papers).toBe(64);
+      expect(readManifest(join(config.dataDir, 'index')).generation).toBe(generation);
+      expect((await engine.ask('how do MLPs scale on vision tasks?', { k: 1 })).results[0]!.id).toBe(SCALING_MLPS);
+      broken = false;
+      expect((await engine.reload()).count).toBe(68);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('persistence and corruption', () => {
+  async function openAndClose(dataDir: string) {
+    const capture = capturingLogger('info');
+    const engine = await Engine.open(testConfig(dataDir), { log: capture.log });
+    const stats = engine.stats();
+    const answer = await engine.ask('how do MLPs scale on vision tasks?', { k: 1 });
+    await engine.close();
+    return { stats, top: answer.results[0]!.id, lines: capture.lines() };
+  }
+
+  const liveFile = (dataDir: string, name: string) => {
+    const manifest = readManifest(join(dataDir, 'index'));
+    return join(dataDir, 'index', manifest.generation, name);
+  };
+
+  it('loads an unchanged index without embedding anything', async () => {
+    const dataDir = seededDataDir();
+    const before = readManifest(join(dataDir, 'index')).generation;
+    const { stats } = await openAndClose(dataDir);
+    expect(stats.lastReload?.unchanged).toBe(true);
+    expect(readManifest(join(dataDir, 'index')).generation).toBe(before);
+  });
+
+  it.each([
+    ['a truncated HNSW file', (d: string) => truncateSync(liveFile(d, 'hnsw.bin'), 1000)],
+    ['a bit-flipped papers file', (d: string) => appendFileSync(liveFile(d, 'papers.json'), ' ')],
+    ['a corrupt manifest', (d: string) => writeFileSync(join(d, 'index', 'manifest.json'), '{"formatVersion": 1, "gen')],
+    ['a missing sentence file', (d: string) => rmSync(liveFile(d, 'sentences.bin'))],
+  ])('reports %s and rebuilds from the cache without re-embedding', async (_, corrupt) => {
+    const dataDir = seededDataDir();
+    corrupt(dataDir);
+    const { stats, top, lines } = await openAndClose(dataDir);
+    expect(top).toBe(SCALING_MLPS);
+    expect(stats.papers).toBe(64);
+    expect(stats.lastReload).toMatchObject({ embedded: 0, fullRebuild: true });
+    const warning = lines.find((l) => l.level === 40 && String(l.msg).includes('building the index from the sources'));
+    expect(warning?.msg).toMatch(/corrupt|missing|checksum|bytes|not a valid/);
+  });
+
+  it('discards corrupt embedding-cache segments instead of trusting them', async () => {
+    const dataDir = seededDataDir();
+    const cacheDir = readdirSync(join(dataDir, 'cache')).map((d) => join(dataDir, 'cache', d))[0]!;
+    const segments = readdirSync(cacheDir).map((name) => join(cacheDir, name));
+    for (const segment of segments) {
+      const bytes = readFileSync(segment);
+      bytes[bytes.length - 5]! ^= 0xff;
+      writeFileSync(segment, bytes);
+    }
+    rmSync(join(dataDir, 'index'), { recursive: true });
+    const { stats, top, lines } = await openAndClose(dataDir);
+    expect(top).toBe(SCALING_MLPS);
+    expect(stats.lastReload?.embedded).toBe(64);
+    expect(lines.filter((l) => String(l.msg).includes('corrupt embedding-cache'))).toHaveLength(segments.length);
+    const reopened = EmbeddingCache.open(cacheDir, 384);
+    expect(reopened.discarded).toEqual([]);
+    expect(reopened.size).toBeGreaterThanOrEqual(64);
+    reopened.close();
+  });
+
+  it('leaves no temporary files or stale generations behind', async () => {
+    const dataDir = seededDataDir();
+    const generations = readdirSync(join(dataDir, 'index')).filter((n) => n.startsWith('gen-'));
+    expect(generations).toHaveLength(1);
+    const files = readdirSync(join(dataDir, 'index', generations[0]!));
+    expect(files.sort()).toEqual(['hnsw.bin', 'papers.json', 'sentences.bin']);
+  });
+});
