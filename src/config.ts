@@ -94,7 +94,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
       passagePrefix: e.EMBEDDING_PASSAGE_PREFIX ?? known?.passagePrefix ?? '',
     },
     dtype: e.EMBEDDING_DTYPE,
-    offline: e.MODEL_OFFLINE ?? e.HF_HUB_OFFLINE ?? false,
+    offline: Boolean(e.MODEL_OFFLINE || e.HF_HUB_OFFLINE),
     batchSize: e.EMBEDDING_BATCH_SIZE,
     threads: e.EMBEDDING_THREADS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },

@@ -33,7 +33,7 @@ export function rankCandidates(candidates: readonly CandidateEvidence[], weights
   let scored: RankedCandidate[];
   if (weights.mode === 'rrf') {
     const rankOf = (key: 'dense' | 'lexical') =>
-      new Map([...candidates].sort((a, b) => b[key] - a[key]).map((c, i) => [c.label, i + 1]));
+      new Map([...candidates].sort((a, b) => b[key] - a[key] || a.label - b.label).map((c, i) => [c.label, i + 1]));
     const denseRank = rankOf('dense');
     const lexicalRank = rankOf('lexical');
     scored = candidates.map((c) => ({

@@ -80,14 +80,14 @@ export class EmbeddingCache {
     await this.write(fresh, name);
     if (compact) {
       this.close(true);
-      this.segments.length = 0;
       this.locations.clear();
     }
     this.index(this.verify(join(this.dir, name))!);
   }
 
+  /** Closes every segment; safe to call more than once. */
   close(removeFiles = false): void {
-    for (const segment of this.segments) {
+    for (const segment of this.segments.splice(0)) {
       closeSync(segment.fd);
       if (removeFiles) rmSync(segment.path, { force: true });
     }

@@ -16,6 +16,7 @@ const B = 0.75;
 /** Keeps the `n` best of a stream without sorting all of it. */
 export function topN(scores: Float32Array | Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
   const best: Scored[] = [];
+  if (n <= 0) return best;
   for (let label = 0; label < scores.length; label++) {
     const score = scores[label]!;
     if (score <= 0 || !isCandidate(label)) continue;

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 
 export class PathOutsideError extends UserError {
@@ -23,7 +23,7 @@ function realish(path: string): string {
 
 export function isInside(path: string, root: string): boolean {
   const rel = relative(realish(root), realish(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** Returns the absolute path if it lies under one of the roots; throws otherwise, unless allowed. */

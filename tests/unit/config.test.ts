@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEngineConfig } from '../../src/config.js';
+import { UserError } from '../../src/errors.js';
+
+const cwd = '/srv/paperscout';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadEngineConfig(env, cwd);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadEngineConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadEngineConfig({}, cwd);
+    expect(config).toMatchObject({
+      dataDir: resolve(cwd, 'data'),
+      sourcePaths: [resolve(cwd, 'seeds')],
+      allowExternalPaths: false,
+      modelsDir: resolve(cwd, 'data/models'),
+      model: { id: 'Xenova/all-MiniLM-L6-v2', pooling: 'mean', maxTokens: 256, queryPrefix: '', passagePrefix: '' },
+      dtype: 'q8',
+      offline: false,
+      threads: 0,
+      hnsw: { m: 16, efConstruction: 200, efSearch: 64 },
+      logLevel: 'info',
+    });
+    // Tuning values: any sane default will do.
+    expect(config.batchSize).toBe(1);
+    expect(config.lowConfidenceThreshold).toBeGreaterThanOrEqual(0);
+    expect(config.lowConfidenceThreshold).toBeLessThanOrEqual(1);
+  });
+
+  it('resolves paths against cwd, splits sources on commas and defaults models under the data dir', () => {
+    const config = loadEngineConfig({ PAPERSCOUT_DATA_DIR: 'var/ps', PAPERSCOUT_SOURCES: ' a.jsonl, ,/abs/b ,' }, cwd);
+    expect(config.dataDir).toBe('/srv/paperscout/var/ps');
+    expect(config.sourcePaths).toEqual(['/srv/paperscout/a.jsonl', '/abs/b']);
+    expect(config.modelsDir).toBe('/srv/paperscout/var/ps/models');
+    expect(loadEngineConfig({ PAPERSCOUT_MODELS_DIR: 'm' }, cwd).modelsDir).toBe('/srv/paperscout/m');
+  });
+
+  it('resolves the bge-small alias with its query prefix and cls pooling', () => {
+    const { model } = loadEngineConfig({ EMBEDDING_MODEL: 'bge-small' }, cwd);
+    expect(model).toEqual({
+      id: 'Xenova/bge-small-en-v1.5',
+      pooling: 'cls',
+      maxTokens: 512,
+      queryPrefix: 'Represent this sentence for searching relevant passages: ',
+      passagePrefix: '',
+    });
+    expect(loadEngineConfig({ EMBEDDING_MODEL: 'BAAI/bge-small-en-v1.5' }, cwd).model.id).toBe('Xenova/bge-small-en-v1.5');
+    expect(loadEngineConfig({ EMBEDDING_MODEL: 'MiniLM' }, cwd).model.id).toBe('Xenova/all-MiniLM-L6-v2');
+  });
+
+  it('gives an unknown hub model mean pooling, 512 tokens and no prefixes, unless told otherwise', () => {
+    expect(loadEngineConfig({ EMBEDDING_MODEL: 'someone/my-embedder' }, cwd).model).toEqual({
+      id: 'someone/my-embedder',
+      pooling: 'mean',
+      maxTokens: 512,
+      queryPrefix: '',
+      passagePrefix: '',
+    });
+    const custom = loadEngineConfig(
+      { EMBEDDING_MODEL: 'someone/my-embedder', EMBEDDING_POOLING: 'cls', EMBEDDING_MAX_TOKENS: '128', EMBEDDING_QUERY_PREFIX: 'query: ', EMBEDDING_PASSAGE_PREFIX: 'passage: ' },
+      cwd,
+    );
+    expect(custom.model).toEqual({ id: 'someone/my-embedder', pooling: 'cls', maxTokens: 128, queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+  });
+
+  it('coerces numbers and booleans', () => {
+    const config = loadEngineConfig(
+      { HNSW_M: '32', HNSW_EF_SEARCH: '100', EMBEDDING_BATCH_SIZE: '4', PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'yes', LOW_CONFIDENCE_THRESHOLD: '0.42', EMBEDDING_DTYPE: 'fp32', LOG_LEVEL: 'warn' },
+      cwd,
+    );
+    expect(config.hnsw).toEqual({ m: 32, efConstruction: 200, efSearch: 100 });
+    expect(config.batchSize).toBe(4);
+    expect(config.allowExternalPaths).toBe(true);
+    expect(config.lowConfidenceThreshold).toBe(0.42);
+    expect(config.dtype).toBe('fp32');
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('names every bad variable at once, with its value', () => {
+    const error = configError({ HNSW_M: 'abc', EMBEDDING_DTYPE: 'int4', EMBEDDING_BATCH_SIZE: '0', LOG_LEVEL: 'loud' });
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.problems).toHaveLength(4);
+    expect(error.message).toContain('HNSW_M');
+    expect(error.message).toContain('"abc"');
+    expect(error.message).toContain('EMBEDDING_DTYPE');
+    expect(error.message).toContain('"int4"');
+    expect(error.message).toContain('EMBEDDING_BATCH_SIZE');
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.problems.find((p) => p.startsWith('HNSW_M:'))).toMatch(/\(got "abc"\)$/);
+  });
+
+  it('rejects out-of-range numbers and non-integers', () => {
+    const error = configError({ HNSW_M: '2', HNSW_EF_SEARCH: '64.5', LOW_CONFIDENCE_THRESHOLD: '1.5', EMBEDDING_MAX_TOKENS: '4' });
+    expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['EMBEDDING_MAX_TOKENS', 'HNSW_EF_SEARCH', 'HNSW_M', 'LOW_CONFIDENCE_THRESHOLD']);
+  });
+
+  it('rejects a boolean it does not understand', () => {
+    const error = configError({ MODEL_OFFLINE: 'maybe' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^MODEL_OFFLINE: .*\(got "maybe"\)$/);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadEngineConfig(
+      { PAPERSCOUT_DATA_DIR: '', HNSW_M: '', EMBEDDING_DTYPE: '', EMBEDDING_MODEL: '', LOW_CONFIDENCE_THRESHOLD: '', LOG_LEVEL: '', EMBEDDING_QUERY_PREFIX: '' },
+      cwd,
+    );
+    expect(config).toEqual(loadEngineConfig({}, cwd));
+  });
+
+  it('goes offline with MODEL_OFFLINE or HF_HUB_OFFLINE', () => {
+    expect(loadEngineConfig({ MODEL_OFFLINE: 'true' }, cwd).offline).toBe(true);
+    expect(loadEngineConfig({ MODEL_OFFLINE: '1' }, cwd).offline).toBe(true);
+    expect(loadEngineConfig({ HF_HUB_OFFLINE: '1' }, cwd).offline).toBe(true);
+    expect(loadEngineConfig({ MODEL_OFFLINE: '', HF_HUB_OFFLINE: '1' }, cwd).offline).toBe(true);
+    expect(loadEngineConfig({ MODEL_OFFLINE: 'false' }, cwd).offline).toBe(false);
+    expect(loadEngineConfig({ HF_HUB_OFFLINE: '0' }, cwd).offline).toBe(false);
+  });
+});
