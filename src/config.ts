@@ -59,6 +59,9 @@ type Env = Record<string, string | undefined>;
 /** For a model no one has calibrated: a middling cosine; set LOW_CONFIDENCE_THRESHOLD after `npm run eval`. */
 const UNCALIBRATED_THRESHOLD = 0.4;
 
+/** Never echoed back, not even in an error message. */
+const SECRET_VARIABLES = new Set(['DISCORD_TOKEN']);
+
 /** Parses env with a schema; every issue is reported as `VARIABLE: problem (got "value")`. */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   // Treat empty strings as unset, as .env files often leave placeholders blank.
@@ -68,7 +71,8 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+      const shown = SECRET_VARIABLES.has(name) ? 'value hidden' : `got ${JSON.stringify(present[name])}`;
+      return `${name}: ${issue.message} (${shown})`;
     }),
   );
 }
@@ -100,5 +104,44 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+export class MissingTokenError extends UserError {
+  constructor() {
+    super(
+      'DISCORD_TOKEN is not set, so the bot cannot log in to Discord.\n' +
+        'Put your bot token in .env (see README, "Running the Discord bot"), ' +
+        'or try paperscout without Discord: npx paperscout ask "how do MLPs scale on vision tasks?"',
+    );
+  }
+}
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
+
+const botEnv = z.object({
+  DISCORD_TOKEN: z.string().min(1),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_BASE: z.string().url().optional(),
+  ASK_RATE_LIMIT_COUNT: int(1, 1000).default(5),
+  ASK_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+});
+
+export interface BotConfig {
+  token: string;
+  guildId?: string;
+  /** REST base URL of a Discord-compatible server; the gateway URL is discovered from it. */
+  apiBase?: string;
+  askRateLimit: { count: number; windowSeconds: number };
+}
+
+export function loadBotConfig(env: Env = process.env): BotConfig {
+  if (!env.DISCORD_TOKEN?.trim()) throw new MissingTokenError();
+  const e = parseEnv(botEnv, env);
+  return {
+    token: e.DISCORD_TOKEN.trim(),
+    guildId: e.DISCORD_GUILD_ID,
+    apiBase: e.DISCORD_API_BASE?.replace(/\/+$/, ''),
+    askRateLimit: { count: e.ASK_RATE_LIMIT_COUNT, windowSeconds: e.ASK_RATE_LIMIT_WINDOW_SECONDS },
   };
 }

@@ -40,6 +40,18 @@ function progressReporter(): (progress: BuildProgress) => void {
   };
 }
 
+/** First-run model download, on stderr: `Downloading onnx/model_quantized.onnx from the Hugging Face hub… 45%`. */
+function downloadReporter(): (file: string, percent: number) => void {
+  let last = 0;
+  return (file, percent) => {
+    const now = Date.now();
+    if (percent < 100 && now - last < 500) return;
+    last = now;
+    const line = `Downloading ${file} from the Hugging Face hub… ${Math.round(percent)}%`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}\x1b[K${percent >= 100 ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
 function config(): EngineConfig {
   return loadEngineConfig();
 }
@@ -48,7 +60,7 @@ async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<
   const cfg = config();
   // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const engine = await Engine.open(cfg, { log, onProgress: progressReporter() });
+  const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
   try {
     return await work(engine);
   } finally {

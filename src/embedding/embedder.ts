@@ -44,15 +44,22 @@ export class ModelUnavailableError extends UserError {
 
 const HUB_TIMEOUT_MS = 15_000;
 
-function configureTransformers(options: EmbedderOptions): void {
+/** Points transformers.js at our folders; returns the set of files it ends up fetching from the hub. */
+function configureTransformers(options: EmbedderOptions): Set<string> {
   env.localModelPath = options.modelsDir + '/';
   env.cacheDir = join(options.modelsDir, 'hub-cache');
   env.allowLocalModels = true;
   env.allowRemoteModels = !options.offline;
+  const downloaded = new Set<string>();
   const baseFetch = globalThis.fetch;
-  // An unreachable hub should fail in seconds with a clear message, not hang.
-  env.fetch = (input: string | URL | Request, init?: RequestInit) =>
-    baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(HUB_TIMEOUT_MS) });
+  env.fetch = (input: string | URL | Request, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const file = /\/resolve\/[^/]+\/(.+)$/.exec(url)?.[1];
+    if (file) downloaded.add(decodeURIComponent(file));
+    // An unreachable hub should fail in seconds with a clear message, not hang.
+    return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(HUB_TIMEOUT_MS) });
+  };
+  return downloaded;
 }
 
 export function isModelProvisioned(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): boolean {
@@ -73,10 +80,11 @@ export class TransformersEmbedder implements Embedder {
   }
 
   static async load(options: EmbedderOptions): Promise<TransformersEmbedder> {
-    configureTransformers(options);
+    const downloaded = configureTransformers(options);
     const { id } = options.spec;
+    // transformers.js reports progress for local files too; only real downloads are worth showing.
     const progress_callback = (event: { status: string; file?: string; progress?: number }) => {
-      if (event.status === 'progress' && event.file) options.onDownload?.(event.file, event.progress ?? 0);
+      if (event.status === 'progress' && event.file && downloaded.has(event.file)) options.onDownload?.(event.file, event.progress ?? 0);
     };
     try {
       const tokenizer = await AutoTokenizer.from_pretrained(id, { progress_callback });

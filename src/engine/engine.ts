@@ -68,6 +68,8 @@ export interface OpenOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Injected in tests and benchmarks; defaults to the configured transformers.js model. */
   embedder?: Embedder;
+  /** Download progress of the model on a first run (file, percent). */
+  onModelDownload?: (file: string, percent: number) => void;
 }
 
 export function modelFingerprint(config: EngineConfig, dimension: number): ModelFingerprint {
@@ -105,7 +107,7 @@ export class Engine {
 
   static async open(config: EngineConfig, options: OpenOptions): Promise<Engine> {
     const { log } = options;
-    const embedder = options.embedder ?? (await loadEmbedder(config, log));
+    const embedder = options.embedder ?? (await loadEmbedder(config, options.onModelDownload));
     const fingerprint = modelFingerprint(config, embedder.dimension);
     const indexDir = join(config.dataDir, 'index');
     mkdirSync(indexDir, { recursive: true });
@@ -356,7 +358,7 @@ export class Engine {
 }
 
 /** The configured model, from the models folder or (on a first run) the Hugging Face hub. */
-export function loadEmbedder(config: EngineConfig, log: Logger): Promise<Embedder> {
+export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, percent: number) => void): Promise<Embedder> {
   return TransformersEmbedder.load({
     spec: config.model,
     modelsDir: config.modelsDir,
@@ -364,7 +366,7 @@ export function loadEmbedder(config: EngineConfig, log: Logger): Promise<Embedde
     dtype: config.dtype,
     batchSize: config.batchSize,
     threads: config.threads,
-    onDownload: (file, percent) => log.info({ file, percent: Math.round(percent) }, 'downloading model'),
+    onDownload,
   });
 }
 

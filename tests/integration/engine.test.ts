@@ -180,7 +180,7 @@ describe('reload', () => {
   it('keeps the old index serving when a reload fails halfway, and recovers on the next', async () => {
     const sources = tempDir();
     const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
-    const real = await loadEmbedder(config, quietLogger());
+    const real = await loadEmbedder(config);
     let broken = false;
     const embedder: Embedder = {
       modelId: real.modelId,

@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { BotConfig } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { BUTTONS } from './buttons/index.js';
+import { COMMANDS } from './commands/index.js';
+import type { BotContext } from './context.js';
+import { LatencyWindow } from './latency.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+import { NO_MENTIONS } from './render/payload.js';
+import { createRouter } from './router.js';
+
+export class BotLoginError extends UserError {}
+
+export interface RunningBot {
+  client: Client<true>;
+  context: BotContext;
+  stop(): Promise<void>;
+}
+
+/** The discord.js client: Guilds intent only (interactions need no privileged intent), and no pings by default. */
+export function createClient(config: Pick<BotConfig, 'apiBase'>): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    rest: config.apiBase ? { api: config.apiBase } : {},
+  });
+}
+
+function describeLoginFailure(error: unknown, config: BotConfig): string {
+  const code = (error as { code?: string }).code;
+  const where = config.apiBase ? ` at ${config.apiBase}` : '';
+  if (code === 'TokenInvalid' || /invalid token|authentication failed|401/i.test(String((error as Error).message))) {
+    return `Discord${where} rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot → Reset Token) into .env.`;
+  }
+  return `Could not connect to Discord${where}: ${(error as Error).message}.`;
+}
+
+/** Logs in and answers interactions until stopped. The engine is opened (and owned) by the caller. */
+export async function startBot(options: { engine: Engine; config: BotConfig; log: Logger }): Promise<RunningBot> {
+  const { engine, config, log } = options;
+  const context: BotContext = {
+    engine,
+    log,
+    askLimiter: new SlidingWindowLimiter(config.askRateLimit.count, config.askRateLimit.windowSeconds * 1000),
+    askLatency: new LatencyWindow(),
+    startedAt: Date.now(),
+  };
+  const client = createClient(config);
+  const route = createRouter(context, COMMANDS, BUTTONS);
+  client.on(Events.InteractionCreate, (interaction) => {
+    void route(interaction);
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+  const ready = once(client, Events.ClientReady);
+  try {
+    await client.login(config.token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw new BotLoginError(`${describeLoginFailure(error, config)}\nTo try paperscout without Discord, use the CLI: npx paperscout ask "how do MLPs scale on vision tasks?"`);
+  }
+  const readyClient = client as Client<true>;
+  log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.stats().papers }, 'bot ready');
+  return {
+    client: readyClient,
+    context,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { SlashCommand } from '../context.js';
+import { ask } from './ask.js';
+import { help } from './help.js';
+import { paper } from './paper.js';
+import { reload } from './reload.js';
+import { similar } from './similar.js';
+import { stats } from './stats.js';
+import { trending } from './trending.js';
+
+export const COMMANDS: readonly SlashCommand[] = [ask, trending, paper, similar, reload, stats, help];

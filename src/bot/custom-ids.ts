@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { LIMITS } from './render/text.js';
+
+/**
+ * Buttons carry all their state in custom_id, so they work after a restart and across processes.
+ * Format: `<kind>:<fields…>`, routed on the kind. The question of an /ask page is too long for an id;
+ * it lives in the message text, and the id holds its hash so a tampered or stale message is caught.
+ */
+export type ButtonAction =
+  | { kind: 'ask'; questionHash: string; offset: number; total: number }
+  | { kind: 'abstract'; paperId: string }
+  | { kind: 'similar'; paperId: string }
+  | { kind: 'trending'; date: string; offset: number; limit: number };
+
+export function questionHash(question: string): string {
+  return createHash('sha256').update(question).digest('hex').slice(0, 10);
+}
+
+export function encodeButton(action: ButtonAction): string {
+  const id = (() => {
+    switch (action.kind) {
+      case 'ask':
+        return `ask:${action.questionHash}:${action.offset}:${action.total}`;
+      case 'abstract':
+        return `abs:${action.paperId}`;
+      case 'similar':
+        return `sim:${action.paperId}`;
+      case 'trending':
+        return `trend:${action.date}:${action.offset}:${action.limit}`;
+    }
+  })();
+  if (id.length > LIMITS.customId) throw new Error(`custom_id longer than ${LIMITS.customId}: ${id}`);
+  return id;
+}
+
+const count = (text: string | undefined, max: number): number | undefined => {
+  if (!text || !/^\d{1,4}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+};
+
+/** Parses a custom_id; undefined for anything unknown or malformed (old versions, forgeries). */
+export function decodeButton(customId: string): ButtonAction | undefined {
+  const [kind, ...rest] = customId.split(':');
+  const tail = rest.join(':');
+  switch (kind) {
+    case 'ask': {
+      const [hash, offset, total] = rest;
+      const o = count(offset, 1000);
+      const t = count(total, 50);
+      if (!hash || !/^[0-9a-f]{10}$/.test(hash) || o === undefined || !t || rest.length !== 3) return undefined;
+      return { kind: 'ask', questionHash: hash, offset: o, total: t };
+    }
+    case 'abs':
+      return tail ? { kind: 'abstract', paperId: tail } : undefined;
+    case 'sim':
+      return tail ? { kind: 'similar', paperId: tail } : undefined;
+    case 'trend': {
+      const [date, offset, limit] = rest;
+      const o = count(offset, 10_000);
+      const l = count(limit, 25);
+      if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || o === undefined || !l || rest.length !== 3) return undefined;
+      return { kind: 'trending', date, offset: o, limit: l };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import 'dotenv/config';
+import { loadBotConfig, loadEngineConfig } from '../config.js';
+import { Engine } from '../engine/engine.js';
+import { UserError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { startBot } from './bot.js';
+
+/** The bot process: load the index once, log in, answer until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadBotConfig();
+  const engineConfig = loadEngineConfig();
+  const log = createLogger({ level: process.env.LOG_LEVEL || 'info', secrets: [config.token] });
+  let lastLogged = 0;
+  const engine = await Engine.open(engineConfig, {
+    log,
+    onModelDownload: (file, percent) => {
+      if (percent < 100 && Date.now() - lastLogged < 2000) return;
+      lastLogged = Date.now();
+      log.info({ file, percent: Math.round(percent) }, 'downloading the model from the Hugging Face hub');
+    },
+  });
+  let bot;
+  try {
+    bot = await startBot({ engine, config, log });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await bot.stop();
+    await engine.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof UserError ? error.message : `${(error as Error).message ?? error} (unexpected; run with LOG_LEVEL=debug for details)`;
+  process.stderr.write(`paperscout bot: ${message}\n`);
+  if (!(error instanceof UserError) && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

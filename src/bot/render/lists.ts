@@ -1,0 +1,100 @@
+import type { PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
+import { encodeButton } from '../custom-ids.js';
+import { authorLine, linkLine, listLine } from './paper-parts.js';
+import { button, COLORS, link, message, row, type MessagePayload } from './payload.js';
+import { escapeMarkdown, LIMITS, truncate } from './text.js';
+
+/** Room for each list line so a full page stays within one embed description. */
+const lineBudget = (lines: number) => Math.floor((LIMITS.embedDescription - 200) / Math.max(1, lines));
+
+/** `/trending`: a day's ranked list, one line per paper, with buttons to page through it. */
+export function renderTrending(result: TrendingResult, limit: number): MessagePayload {
+  if (!result.date) return message({ content: 'No daily lists are indexed yet. An admin can add one with `/reload`.' });
+  if (!result.items.length) {
+    const recent = result.days.slice(0, 5).join(', ');
+    return message({ content: `No papers are listed for ${result.date}.${recent ? ` Days with lists: ${recent}.` : ''}` });
+  }
+  const budget = lineBudget(result.items.length);
+  const description = result.items.map((item) => listLine(item.rank, item, item.tldr, undefined, budget)).join('\n\n');
+  const shown = `${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;
+  const ranking = result.items.some((i) => i.upvotes !== undefined) ? 'ranked by upvotes' : 'in list order';
+  const nav = row(
+    button(encodeButton({ kind: 'trending', date: result.date, offset: Math.max(0, result.offset - limit), limit }), '◀ Prev', { disabled: result.offset === 0 }),
+    button(encodeButton({ kind: 'trending', date: result.date, offset: result.offset + limit, limit }), 'Next ▶', {
+      disabled: result.offset + result.items.length >= result.total,
+    }),
+  );
+  return message({
+    embeds: [
+      {
+        title: `Daily papers · ${result.date}`,
+        url: `https://huggingface.co/papers?date=${result.date}`,
+        color: COLORS.brand,
+        description,
+        footer: { text: `${shown} · ${ranking}` },
+      },
+    ],
+    components: [nav],
+  });
+}
+
+/** Nearest neighbours of a paper, one line each with its similarity. */
+export function renderSimilar(paper: { title: string; url: string }, results: readonly SimilarHit[]): MessagePayload {
+  const budget = lineBudget(results.length);
+  const description = results
+    .map((hit) => listLine(hit.rank, hit, hit.tldr, `${Math.round(hit.similarity * 100)}% similar`, budget))
+    .join('\n\n');
+  return message({
+    embeds: [
+      {
+        title: truncate(`Papers like “${paper.title}”`, LIMITS.embedTitle),
+        url: paper.url,
+        color: COLORS.brand,
+        description: description || 'No other papers are indexed yet.',
+      },
+    ],
+    components: [row(...results.map((hit) => button(encodeButton({ kind: 'abstract', paperId: hit.id }), `Abstract ${hit.rank}`)))],
+  });
+}
+
+/** One paper in full: abstract, links, dates, authors and the three most similar papers. */
+export function renderPaper(paper: PaperDetail): MessagePayload {
+  const similar = paper.similar.map((s) => `${s.rank}. ${link(escapeMarkdown(truncate(s.title, 120)), s.url)}`).join('\n');
+  const listed = paper.listings.map((l) => `${l.date} (#${l.rank})`).join(', ');
+  const fields = [
+    { name: 'Links', value: linkLine(paper) },
+    paper.date && { name: 'Date', value: paper.date, inline: true },
+    paper.upvotes !== undefined && { name: 'Upvotes', value: `▲ ${paper.upvotes}`, inline: true },
+    listed && { name: 'On the daily list', value: listed, inline: true },
+    authorLine(paper.authors, 12) && { name: 'Authors', value: authorLine(paper.authors, 12)! },
+    similar && { name: 'Similar papers', value: similar },
+  ].filter((f): f is { name: string; value: string; inline?: boolean } => Boolean(f));
+  return message({
+    embeds: [
+      {
+        title: escapeMarkdown(paper.title),
+        url: paper.url,
+        color: COLORS.brand,
+        description: escapeMarkdown(paper.abstract),
+        fields,
+        footer: { text: paper.id },
+      },
+    ],
+    components: [row(button(encodeButton({ kind: 'similar', paperId: paper.id }), 'More similar papers'))],
+  });
+}
+
+/** The full abstract, shown only to whoever asked for it. */
+export function renderAbstract(paper: PaperDetail): MessagePayload {
+  return message({
+    embeds: [
+      {
+        title: escapeMarkdown(paper.title),
+        url: paper.url,
+        color: COLORS.brand,
+        description: escapeMarkdown(paper.abstract),
+        fields: [{ name: 'Links', value: linkLine(paper) }],
+      },
+    ],
+  });
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { Interaction, RepliableInteraction } from 'discord.js';
+import { UserError } from '../errors.js';
+import type { BotContext, ButtonHandlers, SlashCommand } from './context.js';
+import { decodeButton, type ButtonAction } from './custom-ids.js';
+import { replyPrivately } from './replies.js';
+
+export const EXPIRED_BUTTON = 'This button has expired or is no longer valid. Run the command again for fresh results.';
+
+/** Routes every interaction: commands by name, buttons by the kind in their custom_id, never by memory. */
+export function createRouter(ctx: BotContext, commands: readonly SlashCommand[], buttons: ButtonHandlers) {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+
+  async function guarded(interaction: RepliableInteraction, name: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof UserError) {
+        await replyPrivately(interaction, error.message).catch((e: unknown) => ctx.log.warn({ err: e, name }, 'could not send an error reply'));
+        return;
+      }
+      // Users get an id they can quote; the details stay in the log.
+      const incident = randomBytes(4).toString('hex');
+      ctx.log.error({ err: error, incident, name, user: interaction.user.id }, 'interaction failed');
+      await replyPrivately(interaction, `Something went wrong on our side. If it keeps happening, tell the bot's admin: incident \`${incident}\`.`).catch(
+        (e: unknown) => ctx.log.warn({ err: e, incident }, 'could not send an error reply'),
+      );
+    }
+  }
+
+  return async function route(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) {
+      const command = byName.get(interaction.commandName);
+      if (!command) {
+        await guarded(interaction, interaction.commandName, () =>
+          replyPrivately(interaction, `I don't know the command \`/${interaction.commandName}\`. Try \`/help\`.`),
+        );
+        return;
+      }
+      await guarded(interaction, command.data.name, () => command.execute(interaction, ctx));
+    } else if (interaction.isAutocomplete()) {
+      const command = byName.get(interaction.commandName);
+      try {
+        if (command?.autocomplete) await command.autocomplete(interaction, ctx);
+        else await interaction.respond([]);
+      } catch (error) {
+        ctx.log.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+      }
+    } else if (interaction.isButton()) {
+      const action = decodeButton(interaction.customId);
+      await guarded(interaction, `button:${action?.kind ?? 'unknown'}`, async () => {
+        if (!action) return replyPrivately(interaction, EXPIRED_BUTTON);
+        const handler = buttons[action.kind] as (i: typeof interaction, a: ButtonAction, c: BotContext) => Promise<void>;
+        await handler(interaction, action, ctx);
+      });
+    } else if (interaction.isRepliable()) {
+      await guarded(interaction, 'unsupported', () => replyPrivately(interaction, "paperscout doesn't handle that kind of interaction."));
+    }
+  };
+}
