@@ -4,6 +4,7 @@ import { REST, Routes, type APIApplication } from 'discord.js';
 import { loadBotConfig, type BotConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
+import { isMain } from '../util/is-main.js';
 
 /**
  * Registers every slash command with one bulk overwrite (PUT): to one guild when DISCORD_GUILD_ID is
@@ -30,7 +31,7 @@ export async function registerCommands(config: BotConfig): Promise<{ scope: stri
   return { scope: config.guildId ? `guild ${config.guildId}` : 'all servers (global)', names: body.map((c) => c.name) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   registerCommands(loadBotConfig())
     .then(({ scope, names }) => process.stdout.write(`Registered ${names.map((n) => `/${n}`).join(', ')} for ${scope}.\n`))
     .catch((error: unknown) => {

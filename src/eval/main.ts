@@ -13,6 +13,7 @@ import { DEFAULT_WEIGHTS, type RankingWeights } from '../engine/rank.js';
 import { createLogger } from '../log.js';
 import { confidences, rankOf } from './evaluate.js';
 import { calibrateThreshold, readLines, readQuestions, retrievalScores } from './metrics.js';
+import { isMain } from '../util/is-main.js';
 
 export const VARIANTS: Record<string, RankingWeights> = {
   'dense (abstract only)': { mode: 'dense', sentence: 0, lexical: 0 },
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   main().catch((error: unknown) => {
     process.stderr.write(`eval: ${(error as Error).message}\n`);
     process.exitCode = 1;

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DigitalDiscord } from 'discord-digital-twin';
+import { ChannelType } from 'discord.js';
+import { seededDataDir, tempDir } from '../setup/engine.js';
+import { MODELS, ROOT, SEEDS } from '../setup/paths.js';
+
+const BOT = join(ROOT, 'dist', 'bot', 'main.js');
+
+describe('the bot process', () => {
+  it('logs in, logs structured lines without the token, and stops cleanly on SIGTERM', async () => {
+    const twin = new DigitalDiscord({
+      channels: [{ name: 'papers', type: ChannelType.GuildText }],
+      users: [{ username: 'someone' }],
+      botToken: 'secret-token-that-must-never-be-logged',
+      dbUrl: `file:${join(tempDir(), 'twin.db')}`,
+    });
+    await twin.start();
+    try {
+      const child = spawn('node', [BOT], {
+        cwd: tempDir(),
+        env: {
+          PATH: process.env.PATH,
+          DISCORD_TOKEN: twin.botToken,
+          DISCORD_API_BASE: twin.restUrl,
+          PAPERSCOUT_DATA_DIR: seededDataDir(),
+          PAPERSCOUT_MODELS_DIR: MODELS,
+          PAPERSCOUT_SOURCES: SEEDS,
+          MODEL_OFFLINE: 'true',
+          LOG_LEVEL: 'debug',
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d));
+      child.stderr.on('data', (d: Buffer) => (output += d));
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('"bot ready"') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      expect(output).toContain('"bot ready"');
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(output).toContain('"stopped"');
+      const lines = output.trim().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(output).not.toContain(twin.botToken);
+    } finally {
+      await twin.stop();
+      await twin.prisma.$disconnect();
+    }
+  });
+
+  it('exits with a clear message when the token is missing', async () => {
+    const child = spawn('node', [BOT], { cwd: tempDir(), env: { PATH: process.env.PATH } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toContain('DISCORD_TOKEN is not set');
+    expect(stderr).toContain('npx paperscout ask');
+  });
+});
