@@ -145,3 +145,49 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     askRateLimit: { count: e.ASK_RATE_LIMIT_COUNT, windowSeconds: e.ASK_RATE_LIMIT_WINDOW_SECONDS },
   };
 }
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM (24-hour)');
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC or Europe/Berlin');
+
+const feedEnv = z.object({
+  HF_API_BASE: z.string().url().default('https://huggingface.co'),
+  HF_FETCH_TIMEOUT_SECONDS: int(1, 600).default(15),
+  HF_FETCH_RETRIES: int(0, 10).default(4),
+  REFRESH_TIME: time.default('06:00'),
+  REFRESH_TIMEZONE: timeZone.default('UTC'),
+  REFRESH_DAYS: int(1, 14).default(2),
+  DAILY_POST_TIME: time.default('08:00'),
+});
+
+export interface FeedConfig {
+  apiBase: string;
+  timeoutMs: number;
+  retries: number;
+  /** When the bot fetches new lists each day, in `timezone`. */
+  refreshTime: string;
+  timezone: string;
+  /** Days fetched each refresh, ending today: yesterday's list settles overnight. */
+  refreshDays: number;
+  /** Default time of a server's daily post, in `timezone`. */
+  postTime: string;
+}
+
+export function loadFeedConfig(env: Env = process.env): FeedConfig {
+  const e = parseEnv(feedEnv, env);
+  return {
+    apiBase: e.HF_API_BASE.replace(/\/+$/, ''),
+    timeoutMs: e.HF_FETCH_TIMEOUT_SECONDS * 1000,
+    retries: e.HF_FETCH_RETRIES,
+    refreshTime: e.REFRESH_TIME,
+    timezone: e.REFRESH_TIMEZONE,
+    refreshDays: e.REFRESH_DAYS,
+    postTime: e.DAILY_POST_TIME,
+  };
+}

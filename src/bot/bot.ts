@@ -1,12 +1,15 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import type { BotConfig } from '../config.js';
+import type { BotConfig, FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BUTTONS } from './buttons/index.js';
 import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
+import { DailyService } from './daily/daily-service.js';
+import { openBotState } from './state/bot-state.js';
+import { VoteStore } from './state/votes.js';
 import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render/payload.js';
@@ -17,7 +20,20 @@ export class BotLoginError extends UserError {}
 export interface RunningBot {
   client: Client<true>;
   context: BotContext;
+  daily: DailyService;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  engine: Engine;
+  config: BotConfig;
+  feed: FeedConfig;
+  /** Where the bot keeps its state (subscriptions, votes): `<dataDir>/bot/`. */
+  dataDir: string;
+  log: Logger;
+  now?: () => number;
+  /** Check the daily routine on this interval; 0 leaves it to explicit `daily.tick()` calls (tests). */
+  dailyIntervalMs?: number;
 }
 
 /** The discord.js client: Guilds intent only (interactions need no privileged intent), and no pings by default. */
@@ -39,14 +55,19 @@ function describeLoginFailure(error: unknown, config: BotConfig): string {
 }
 
 /** Logs in and answers interactions until stopped. The engine is opened (and owned) by the caller. */
-export async function startBot(options: { engine: Engine; config: BotConfig; log: Logger }): Promise<RunningBot> {
-  const { engine, config, log } = options;
+export async function startBot(options: StartOptions): Promise<RunningBot> {
+  const { engine, config, log, feed, dataDir } = options;
+  const now = options.now ?? Date.now;
   const context: BotContext = {
     engine,
     log,
     askLimiter: new SlidingWindowLimiter(config.askRateLimit.count, config.askRateLimit.windowSeconds * 1000),
     askLatency: new LatencyWindow(),
     startedAt: Date.now(),
+    state: openBotState(dataDir, log),
+    votes: VoteStore.open(dataDir, log),
+    feed,
+    now,
   };
   const client = createClient(config);
   const route = createRouter(context, COMMANDS, BUTTONS);
@@ -66,11 +87,17 @@ export async function startBot(options: { engine: Engine; config: BotConfig; log
   }
   const readyClient = client as Client<true>;
   log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.stats().papers }, 'bot ready');
+  const daily = new DailyService({ client, engine, state: context.state, votes: context.votes, feed, dataDir, log, now });
+  const interval = options.dailyIntervalMs ?? 60_000;
+  if (interval > 0) daily.start(interval);
   return {
     client: readyClient,
     context,
+    daily,
     async stop() {
+      await daily.stop();
       await client.destroy();
+      await Promise.all([context.state.flush(), context.votes.flush()]);
     },
   };
 }

@@ -10,7 +10,8 @@ export type ButtonAction =
   | { kind: 'ask'; questionHash: string; offset: number; total: number }
   | { kind: 'abstract'; paperId: string }
   | { kind: 'similar'; paperId: string }
-  | { kind: 'trending'; date: string; offset: number; limit: number };
+  | { kind: 'trending'; date: string; offset: number; limit: number }
+  | { kind: 'vote'; paperId: string };
 
 export function questionHash(question: string): string {
   return createHash('sha256').update(question).digest('hex').slice(0, 10);
@@ -27,6 +28,8 @@ export function encodeButton(action: ButtonAction): string {
         return `sim:${action.paperId}`;
       case 'trending':
         return `trend:${action.date}:${action.offset}:${action.limit}`;
+      case 'vote':
+        return `vote:${action.paperId}`;
     }
   })();
   if (id.length > LIMITS.customId) throw new Error(`custom_id longer than ${LIMITS.customId}: ${id}`);
@@ -55,10 +58,12 @@ export function decodeButton(customId: string): ButtonAction | undefined {
       return tail ? { kind: 'abstract', paperId: tail } : undefined;
     case 'sim':
       return tail ? { kind: 'similar', paperId: tail } : undefined;
+    case 'vote':
+      return tail ? { kind: 'vote', paperId: tail } : undefined;
     case 'trend': {
       const [date, offset, limit] = rest;
       const o = count(offset, 10_000);
-      const l = count(limit, 25);
+      const l = count(limit, 20);
       if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || o === undefined || !l || rest.length !== 3) return undefined;
       return { kind: 'trending', date, offset: o, limit: l };
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'dotenv/config';
-import { loadBotConfig, loadEngineConfig } from '../config.js';
+import { loadBotConfig, loadEngineConfig, loadFeedConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -10,6 +10,7 @@ import { startBot } from './bot.js';
 async function main(): Promise<void> {
   const config = loadBotConfig();
   const engineConfig = loadEngineConfig();
+  const feed = loadFeedConfig();
   const log = createLogger({ level: process.env.LOG_LEVEL || 'info', secrets: [config.token] });
   let lastLogged = 0;
   const engine = await Engine.open(engineConfig, {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   });
   let bot;
   try {
-    bot = await startBot({ engine, config, log });
+    bot = await startBot({ engine, config, feed, dataDir: engineConfig.dataDir, log });
   } catch (error) {
     await engine.close();
     throw error;

@@ -2,10 +2,11 @@
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadEngineConfig, type EngineConfig } from '../config.js';
+import { loadEngineConfig, loadFeedConfig, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../index/build.js';
+import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { createLogger } from '../log.js';
 import { askJson } from './json.js';
 import { describeError } from './errors.js';
@@ -171,6 +172,21 @@ program
   .action(async (file: string) => {
     process.stdout.write(`${await ingestFile(config(), file)}\n`);
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
+  });
+
+program
+  .command('fetch')
+  .description('fetch Hugging Face Daily Papers lists (HF_API_BASE) and add them to the index')
+  .option('--date <YYYY-MM-DD>', 'the (last) day to fetch (default: today, UTC)', isoDate)
+  .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
+  .action(async (opts: { date?: string; days: number }) => {
+    const cfg = config();
+    const log = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
+    const dates = recentDates(Math.max(1, opts.days), opts.date ?? new Date().toISOString().slice(0, 10));
+    const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log));
+    for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
+    await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
+    if (reports.every((r) => r.error)) process.exitCode = 1;
   });
 
 const model = program.command('model').description('manage the embedding model');

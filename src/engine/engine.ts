@@ -307,6 +307,15 @@ export class Engine {
     };
   }
 
+  /** Cards with a TL;DR for known paper ids, in the order given; unknown ids are skipped. */
+  cards(ids: readonly string[]): (PaperCard & { tldr: string })[] {
+    const snap = this.current;
+    return ids.flatMap((id) => {
+      const label = snap.labelById.get(id);
+      return label === undefined ? [] : [{ ...card(snap.papers[label]!), tldr: this.tldr(label) }];
+    });
+  }
+
   stats(): EngineStats {
     const snap = this.current;
     return {

@@ -10,7 +10,7 @@ const optionalUrl = z
   .catch(undefined);
 
 /** One entry of `GET /api/daily_papers`; only what paperscout uses is validated. */
-const dailyItemSchema = z.object({
+export const dailyItemSchema = z.object({
   title: z.string().optional(),
   summary: z.string().optional(),
   publishedAt: z.string().optional(),

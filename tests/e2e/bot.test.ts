@@ -256,7 +256,8 @@ describe('bot start-up', () => {
       const { startBot } = await import('../../src/bot/bot.js');
       const { loadBotConfig } = await import('../../src/config.js');
       const config = loadBotConfig({ DISCORD_TOKEN: 'not-the-token', DISCORD_API_BASE: t.twin.restUrl });
-      await expect(startBot({ engine: t.engine, config, log: t.bot.context.log })).rejects.toThrow(/rejected DISCORD_TOKEN[\s\S]*npx paperscout ask/);
+      const { feed, now } = t.bot.context;
+      await expect(startBot({ engine: t.engine, config, feed, now, dataDir: t.engine.config.dataDir, log: t.bot.context.log, dailyIntervalMs: 0 })).rejects.toThrow(/rejected DISCORD_TOKEN[\s\S]*npx paperscout ask/);
     } finally {
       await t.stop();
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { seededDataDir, tempDir } from '../setup/engine.js';
+import { startHfServer } from '../setup/hf-server.js';
 import { MODELS, ROOT, SEEDS } from '../setup/paths.js';
 
 const execFileAsync = promisify(execFile);
@@ -146,5 +147,28 @@ describe('paperscout CLI', () => {
     const usage = await cli(['trending', '--date', 'yesterday']);
     expect(usage.code).not.toBe(0);
     expect(usage.stderr).toContain('expected YYYY-MM-DD');
+  });
+
+  it('fetches daily lists from HF_API_BASE, backfills days, and reports a failed day without changing it', async () => {
+    const hf = await startHfServer();
+    try {
+      const dataDir = seededDataDir();
+      const env = { HF_API_BASE: hf.url, HF_FETCH_RETRIES: '0' };
+      const run = await cli(['fetch', '--date', '2025-03-14', '--days', '2'], { dataDir, env });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('2025-03-13: 6 papers');
+      expect(run.stdout).toContain('2025-03-14: 3 papers');
+      expect(run.stdout).toMatch(/72 papers \(8 added/);
+      const trending = JSON.parse((await cli(['trending', '--json'], { dataDir, env })).stdout);
+      expect(trending.date).toBe('2025-03-14');
+
+      hf.fault('2025-03-15', { status: 500 });
+      const failed = await cli(['fetch', '--date', '2025-03-15'], { dataDir, env });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain('2025-03-15: failed (HTTP 500); nothing changed');
+      expect(failed.stdout).toContain('Index is up to date: 72 papers');
+    } finally {
+      await hf.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { DigitalDiscord } from 'discord-digital-twin';
 import { ChannelType, InteractionType, PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { startBot, type RunningBot } from '../../src/bot/bot.js';
 import { registerCommands } from '../../src/bot/register.js';
-import { loadBotConfig, type EngineConfig } from '../../src/config.js';
+import { loadBotConfig, loadFeedConfig, type EngineConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { Logger } from '../../src/log.js';
 import { quietLogger, seededDataDir, testConfig } from './engine.js';
@@ -37,6 +37,10 @@ export interface TwinBot {
   bot: RunningBot;
   engine: Engine;
   channelId: string;
+  /** A second text channel, for daily posts. */
+  dailyChannelId: string;
+  /** Stops the bot and starts a new one on the same data and twin, as a process restart would. */
+  restartBot(): Promise<void>;
   /** Every request the bot sent to the twin, with its JSON body, in arrival order. */
   requests: RecordedRequest[];
   faults: InjectedFault[];
@@ -78,12 +82,23 @@ function tapRequests(server: Server, requests: RecordedRequest[], faults: Inject
  * the twin, with commands registered to its guild. `stop()` tears all of it down.
  */
 export async function startTwinBot(
-  options: { env?: Record<string, string>; engineConfig?: EngineConfig; log?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    engineConfig?: EngineConfig;
+    log?: Logger;
+    now?: () => number;
+    /** Permissions of @everyone, which the bot's own permissions come from. */
+    everyonePermissions?: bigint;
+    /** Seed a second server, to check that servers do not affect each other. */
+    secondGuild?: boolean;
+  } = {},
 ): Promise<TwinBot> {
   const dbFile = join(tmpdir(), `paperscout-twin-${randomUUID()}.db`);
   const twin = new DigitalDiscord({
-    guild: { name: 'ML Reading Group' },
-    channels: [{ name: 'papers', type: ChannelType.GuildText }],
+    guilds: [
+      { name: 'ML Reading Group', channels: [{ name: 'papers', type: ChannelType.GuildText }, { name: 'daily', type: ChannelType.GuildText }] },
+      ...(options.secondGuild ? [{ name: 'Other Lab', channels: [{ name: 'general', type: ChannelType.GuildText }] }] : []),
+    ],
     users: [
       { id: ADMIN, username: 'admin' },
       { id: MEMBER, username: 'member' },
@@ -96,15 +111,20 @@ export async function startTwinBot(
   const faults: InjectedFault[] = [];
   tapRequests((twin as unknown as { server: { httpServer: Server } }).server.httpServer, requests, faults);
 
-  const member = (userId: string, bits: bigint) =>
-    twin.prisma.guildMember.update({
-      where: { guildId_userId: { guildId: twin.guildId, userId } },
-      data: { permissions: String(bits) },
-    });
-  await member(ADMIN, PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
-  await member(MEMBER, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
-  await member(OTHER, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
-  const channelId = (await twin.prisma.channel.findFirstOrThrow({ where: { guildId: twin.guildId } })).id;
+  const member = (guildId: string, userId: string, bits: bigint) =>
+    twin.prisma.guildMember.update({ where: { guildId_userId: { guildId, userId } }, data: { permissions: String(bits) } });
+  const basic = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+  for (const guildId of twin.guildIds) {
+    await member(guildId, ADMIN, PermissionFlagsBits.ManageGuild | basic);
+    await member(guildId, MEMBER, basic);
+    await member(guildId, OTHER, basic);
+    if (options.everyonePermissions !== undefined) {
+      await twin.prisma.role.update({ where: { id: guildId }, data: { permissions: String(options.everyonePermissions) } });
+    }
+  }
+  const channels = await twin.prisma.channel.findMany({ where: { guildId: twin.guildId }, orderBy: { name: 'desc' } });
+  const channelId = channels.find((c) => c.name === 'papers')!.id;
+  const dailyChannelId = channels.find((c) => c.name === 'daily')!.id;
 
   const log = options.log ?? quietLogger();
   const engine = await Engine.open(options.engineConfig ?? testConfig(seededDataDir()), { log });
@@ -116,23 +136,52 @@ export async function startTwinBot(
     ...options.env,
   });
   await registerCommands(config);
-  const bot = await startBot({ engine, config, log });
+  // No network in tests: the daily routine talks to a local server, and only when a test ticks it.
+  const feed = loadFeedConfig({ HF_API_BASE: 'http://127.0.0.1:9', HF_FETCH_RETRIES: '0', ...options.env });
+  const start = () => startBot({ engine, config, feed, dataDir: engine.config.dataDir, log, now: options.now, dailyIntervalMs: 0 });
+  const bot = await start();
 
-  return {
+  const harness: TwinBot = {
     twin,
     bot,
     engine,
     channelId,
+    dailyChannelId,
+    async restartBot() {
+      await harness.bot.stop();
+      harness.bot = await start();
+    },
     requests,
     faults,
     channel: twin.channel(channelId),
     async stop() {
-      await bot.stop();
+      await harness.bot.stop();
       await twin.stop();
       await twin.prisma.$disconnect();
       await engine.close();
       rmSync(dbFile, { force: true });
     },
+  };
+  return harness;
+}
+
+/** Runs a slash command through the raw interaction API, with `resolved` data for channel options. */
+export async function runCommand(t: TwinBot, userId: string, name: string, options: Option[], resolved?: Record<string, unknown>, channelId = t.channelId) {
+  const registered = await t.twin.prisma.applicationCommand.findFirstOrThrow({ where: { name } });
+  const { guildId } = await t.twin.prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+  return t.twin.simulateInteraction({
+    type: InteractionType.ApplicationCommand,
+    channelId,
+    userId,
+    guildId: guildId ?? undefined,
+    data: { id: registered.id, name, type: 1, options, resolved },
+  });
+}
+
+export function channelOption(name: string, channel: { id: string; name: string }): { option: Option; resolved: Record<string, unknown> } {
+  return {
+    option: { name, type: 7, value: channel.id },
+    resolved: { channels: { [channel.id]: { id: channel.id, name: channel.name, type: 0, permissions: '1099511627775' } } },
   };
 }
 

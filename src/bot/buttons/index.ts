@@ -3,6 +3,7 @@ import type { ButtonHandlers } from '../context.js';
 import { questionHash } from '../custom-ids.js';
 import { ASK_PAGE_SIZE, questionFromMessage, renderAsk } from '../render/ask.js';
 import { renderAbstract, renderSimilar, renderTrending } from '../render/lists.js';
+import { escapeMarkdown, truncate } from '../render/text.js';
 import { replyPrivately } from '../replies.js';
 import { EXPIRED_BUTTON } from '../router.js';
 
@@ -14,7 +15,8 @@ export const BUTTONS: ButtonHandlers = {
     if (!question || questionHash(question) !== action.questionHash || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
     await interaction.deferUpdate();
     const result = await ctx.engine.ask(question, { k, offset: action.offset });
-    await interaction.editReply(renderAsk({ result, total: action.total }));
+    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
+    await interaction.editReply(renderAsk({ result, total: action.total, votes }));
   },
 
   async abstract(interaction, action, ctx) {
@@ -26,9 +28,23 @@ export const BUTTONS: ButtonHandlers = {
     await interaction.reply({ ...renderSimilar(paper, results), flags: MessageFlags.Ephemeral });
   },
 
+  /** 👍 on a paper: one vote per user per paper in this server; clicking again takes it back. */
+  async vote(interaction, action, ctx) {
+    if (!interaction.inGuild()) return replyPrivately(interaction, 'Votes count per server; vote inside a server.');
+    const [card] = ctx.engine.cards([action.paperId]);
+    if (!card) return replyPrivately(interaction, EXPIRED_BUTTON);
+    const { voted, count } = await ctx.votes.toggle(interaction.guildId, interaction.user.id, card.id, new Date(ctx.now()));
+    const title = escapeMarkdown(truncate(card.title, 120));
+    await replyPrivately(
+      interaction,
+      voted ? `👍 Vote counted for **${title}**: ${count} in this server.` : `Vote removed from **${title}**: ${count} in this server.`,
+    );
+  },
+
   async trending(interaction, action, ctx) {
     const result = ctx.engine.trending({ date: action.date, offset: action.offset, limit: action.limit });
     if (!result.items.length) return replyPrivately(interaction, EXPIRED_BUTTON);
-    await interaction.update(renderTrending(result, action.limit));
+    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.items.map((i) => i.id)) : undefined;
+    await interaction.update(renderTrending(result, action.limit, votes));
   },
 };

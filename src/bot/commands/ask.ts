@@ -27,6 +27,7 @@ export const ask: SlashCommand = {
     const started = performance.now();
     const result = await ctx.engine.ask(question, { k: Math.min(total, ASK_PAGE_SIZE) });
     ctx.askLatency.record(performance.now() - started);
-    await interaction.editReply(renderAsk({ result, total }));
+    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
+    await interaction.editReply(renderAsk({ result, total, votes }));
   },
 };

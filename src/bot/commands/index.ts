@@ -5,6 +5,7 @@ import { paper } from './paper.js';
 import { reload } from './reload.js';
 import { similar } from './similar.js';
 import { stats } from './stats.js';
+import { subscribe, unsubscribe } from './subscribe.js';
 import { trending } from './trending.js';
 
-export const COMMANDS: readonly SlashCommand[] = [ask, trending, paper, similar, reload, stats, help];
+export const COMMANDS: readonly SlashCommand[] = [ask, trending, paper, similar, reload, subscribe, unsubscribe, stats, help];

@@ -21,7 +21,7 @@ export const paper: SlashCommand = {
 
   async execute(interaction, ctx) {
     const detail = ctx.engine.paper(interaction.options.getString('query', true));
-    await interaction.reply(renderPaper(detail));
+    await interaction.reply(renderPaper(detail, interaction.inGuild() ? ctx.votes.counts(interaction.guildId, [detail.id]) : undefined));
   },
 
   autocomplete: suggestPapers,

@@ -7,6 +7,7 @@ import { ProgressEditor } from '../progress-editor.js';
 import { message } from '../render/payload.js';
 import { renderReloadSummary } from '../render/status.js';
 import { replyPrivately } from '../replies.js';
+import { isServerAdmin } from './subscribe.js';
 
 /** Discord allows about five edits per 5 s; one every 2 s leaves room and reads smoothly. */
 export const PROGRESS_EDIT_INTERVAL_MS = 2000;
@@ -20,7 +21,7 @@ export const reload: SlashCommand = {
 
   async execute(interaction, ctx) {
     // Server owners can override default_member_permissions, so the permission is checked here too.
-    if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    if (!isServerAdmin(interaction)) {
       return replyPrivately(interaction, 'Only server admins (with Manage Server) can reload the index.');
     }
     if (ctx.engine.isReloading) return replyPrivately(interaction, new ReloadInProgressError().message);

@@ -2,17 +2,18 @@ import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
 import type { AskHit, AskResult } from '../../engine/results.js';
 import { encodeButton, questionHash } from '../custom-ids.js';
 import { authorLine, linkLine } from './paper-parts.js';
-import { button, COLORS, message, row, type MessagePayload } from './payload.js';
+import { button, COLORS, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
 import { escapeMarkdown, relevanceBar, unescapeMarkdown } from './text.js';
 
 export const ASK_PAGE_SIZE = 5;
 const QUESTION_PREFIX = '🔎 ';
 
-function hitEmbed(hit: AskHit, lowConfidence: boolean): APIEmbed {
+function hitEmbed(hit: AskHit, lowConfidence: boolean, votes: VoteCounts): APIEmbed {
   const summary = hit.summary.map((s) => (s.matched ? `**${escapeMarkdown(s.text)}**` : escapeMarkdown(s.text))).join(' ');
   const fields = [
     hit.date && { name: 'Date', value: hit.date, inline: true },
     authorLine(hit.authors) && { name: 'Authors', value: authorLine(hit.authors)!, inline: true },
+    votes && { name: 'Votes', value: `👍 ${votes.get(hit.id) ?? 0}`, inline: true },
     { name: 'Links', value: linkLine(hit), inline: false },
   ].filter((f): f is { name: string; value: string; inline: boolean } => Boolean(f));
   return {
@@ -28,10 +29,11 @@ export interface AskPage {
   result: AskResult;
   /** Results the asker wanted in all, paged ASK_PAGE_SIZE at a time. */
   total: number;
+  votes?: VoteCounts;
 }
 
 /** The /ask reply: the question, one embed per paper, and buttons to page, read abstracts and find similar papers. */
-export function renderAsk({ result, total }: AskPage): MessagePayload {
+export function renderAsk({ result, total, votes }: AskPage): MessagePayload {
   const { offset, results } = result;
   const last = Math.min(total, offset + results.length);
   const lines = [`${QUESTION_PREFIX}${escapeMarkdown(result.query)}`];
@@ -40,7 +42,7 @@ export function renderAsk({ result, total }: AskPage): MessagePayload {
     lines.push('⚠️ **No paper matches this question well.** These are the closest leads, not answers.');
   }
   if (!results.length) lines.push('No results.');
-  const embeds = results.map((hit) => hitEmbed(hit, result.lowConfidence));
+  const embeds = results.map((hit) => hitEmbed(hit, result.lowConfidence, votes));
   const footer = `${results.length ? `${offset + 1}–${last} of ${total} · ` : ''}searched ${result.searched} papers in ${Math.round(result.tookMs)} ms`;
   if (embeds.length) embeds[embeds.length - 1]!.footer = { text: footer };
   else lines.push(`-# ${footer}`);
@@ -53,7 +55,8 @@ export function renderAsk({ result, total }: AskPage): MessagePayload {
   );
   const abstracts = row(...results.map((hit) => button(encodeButton({ kind: 'abstract', paperId: hit.id }), `Abstract ${hit.rank}`, { style: ButtonStyle.Primary })));
   const similar = row(...results.map((hit) => button(encodeButton({ kind: 'similar', paperId: hit.id }), `Similar ${hit.rank}`)));
-  return message({ content: lines.join('\n'), embeds, components: total > ASK_PAGE_SIZE ? [nav, abstracts, similar] : [abstracts, similar] });
+  const vote = voteRows(results, votes, (paperId) => encodeButton({ kind: 'vote', paperId }));
+  return message({ content: lines.join('\n'), embeds, components: [...(total > ASK_PAGE_SIZE ? [nav] : []), abstracts, similar, ...vote] });
 }
 
 /** Recovers the question from an /ask reply, for its buttons; undefined if the message is not one. */

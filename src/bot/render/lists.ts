@@ -1,21 +1,24 @@
-import type { PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
+import type { PaperCard, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 import { encodeButton } from '../custom-ids.js';
 import { authorLine, linkLine, listLine } from './paper-parts.js';
-import { button, COLORS, link, message, row, type MessagePayload } from './payload.js';
+import { button, COLORS, link, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
 import { escapeMarkdown, LIMITS, truncate } from './text.js';
 
 /** Room for each list line so a full page stays within one embed description. */
 const lineBudget = (lines: number) => Math.floor((LIMITS.embedDescription - 200) / Math.max(1, lines));
 
-/** `/trending`: a day's ranked list, one line per paper, with buttons to page through it. */
-export function renderTrending(result: TrendingResult, limit: number): MessagePayload {
+const voteButton = (paperId: string) => encodeButton({ kind: 'vote', paperId });
+const voteNote = (votes: VoteCounts, id: string) => (votes ? `👍 ${votes.get(id) ?? 0}` : undefined);
+
+/** `/trending`: a day's ranked list, one line per paper, with buttons to page through it and vote. */
+export function renderTrending(result: TrendingResult, limit: number, votes?: VoteCounts): MessagePayload {
   if (!result.date) return message({ content: 'No daily lists are indexed yet. An admin can add one with `/reload`.' });
   if (!result.items.length) {
     const recent = result.days.slice(0, 5).join(', ');
     return message({ content: `No papers are listed for ${result.date}.${recent ? ` Days with lists: ${recent}.` : ''}` });
   }
   const budget = lineBudget(result.items.length);
-  const description = result.items.map((item) => listLine(item.rank, item, item.tldr, undefined, budget)).join('\n\n');
+  const description = result.items.map((item) => listLine(item.rank, item, item.tldr, voteNote(votes, item.id), budget)).join('\n\n');
   const shown = `${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;
   const ranking = result.items.some((i) => i.upvotes !== undefined) ? 'ranked by upvotes' : 'in list order';
   const nav = row(
@@ -34,7 +37,33 @@ export function renderTrending(result: TrendingResult, limit: number): MessagePa
         footer: { text: `${shown} · ${ranking}` },
       },
     ],
-    components: [nav],
+    components: [nav, ...voteRows(result.items, votes, voteButton)],
+  });
+}
+
+/** A server's daily post: the day's list, introduced. */
+export function renderDailyPost(result: TrendingResult, limit: number, votes: VoteCounts): MessagePayload {
+  const list = renderTrending(result, limit, votes);
+  return { ...list, content: `📰 **Today's papers** (the list of ${result.date}). Vote with 👍 on the ones worth reading.` };
+}
+
+/** `/trending scope:server`: papers ranked by this server's votes. */
+export function renderServerTrending(items: readonly (PaperCard & { tldr: string; votes: number })[], days: number, votes: VoteCounts): MessagePayload {
+  if (!items.length) {
+    return message({ content: `No votes in this server in the last ${days} day(s). Vote with 👍 under /ask, /paper or /trending results.` });
+  }
+  const budget = lineBudget(items.length);
+  const ranked = items.map((item, i) => ({ ...item, rank: i + 1 }));
+  return message({
+    embeds: [
+      {
+        title: `Top papers in this server · last ${days} day(s)`,
+        color: COLORS.brand,
+        description: ranked.map((item) => listLine(item.rank, item, item.tldr, `👍 ${item.votes}`, budget)).join('\n\n'),
+        footer: { text: 'ranked by votes from this server only' },
+      },
+    ],
+    components: voteRows(ranked, votes, voteButton),
   });
 }
 
@@ -57,14 +86,15 @@ export function renderSimilar(paper: { title: string; url: string }, results: re
   });
 }
 
-/** One paper in full: abstract, links, dates, authors and the three most similar papers. */
-export function renderPaper(paper: PaperDetail): MessagePayload {
+/** One paper in full: abstract, links, dates, authors, votes and the three most similar papers. */
+export function renderPaper(paper: PaperDetail, votes?: VoteCounts): MessagePayload {
   const similar = paper.similar.map((s) => `${s.rank}. ${link(escapeMarkdown(truncate(s.title, 120)), s.url)}`).join('\n');
   const listed = paper.listings.map((l) => `${l.date} (#${l.rank})`).join(', ');
   const fields = [
     { name: 'Links', value: linkLine(paper) },
     paper.date && { name: 'Date', value: paper.date, inline: true },
     paper.upvotes !== undefined && { name: 'Upvotes', value: `▲ ${paper.upvotes}`, inline: true },
+    votes && { name: 'Votes in this server', value: `👍 ${votes.get(paper.id) ?? 0}`, inline: true },
     listed && { name: 'On the daily list', value: listed, inline: true },
     authorLine(paper.authors, 12) && { name: 'Authors', value: authorLine(paper.authors, 12)! },
     similar && { name: 'Similar papers', value: similar },
@@ -80,7 +110,12 @@ export function renderPaper(paper: PaperDetail): MessagePayload {
         footer: { text: paper.id },
       },
     ],
-    components: [row(button(encodeButton({ kind: 'similar', paperId: paper.id }), 'More similar papers'))],
+    components: [
+      row(
+        button(encodeButton({ kind: 'similar', paperId: paper.id }), 'More similar papers'),
+        ...(votes ? [button(voteButton(paper.id), '👍 Vote')] : []),
+      ),
+    ],
   });
 }
 

@@ -43,3 +43,16 @@ export function row(...buttons: APIButtonComponentWithCustomId[]): ButtonRow {
 export function link(text: string, url: string): string {
   return `[${text}](${url.replace(/\)/g, '%29').replace(/\s/g, '%20')})`;
 }
+
+/** Vote counts of the papers shown, for this server; undefined outside a server (no vote buttons). */
+export type VoteCounts = ReadonlyMap<string, number> | undefined;
+
+/** A 👍 button per paper, five to a row. */
+export function voteRows(papers: readonly { rank: number; id: string }[], votes: VoteCounts, encode: (paperId: string) => string): ButtonRow[] {
+  if (!votes) return [];
+  const rows: ButtonRow[] = [];
+  for (let i = 0; i < papers.length; i += 5) {
+    rows.push(row(...papers.slice(i, i + 5).map((p) => button(encode(p.id), `👍 ${p.rank}`))));
+  }
+  return rows;
+}

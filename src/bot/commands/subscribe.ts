@@ -1,0 +1,85 @@
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { UserError } from '../../errors.js';
+import type { SlashCommand } from '../context.js';
+import { missingPermissions } from '../daily/daily-service.js';
+import { localTime, minutesOf } from '../daily/local-time.js';
+import { replyPrivately } from '../replies.js';
+import { DEFAULT_TRENDING_LIMIT } from './trending.js';
+
+/** Checked at run time as well as by default_member_permissions, which server owners can override. */
+export function isServerAdmin(interaction: ChatInputCommandInteraction): interaction is ChatInputCommandInteraction<'cached' | 'raw'> {
+  return interaction.inGuild() && Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const subscribe: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('subscribe')
+    .setDescription("Post the day's papers in a channel, once a day (admins)")
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .addChannelOption((o) =>
+      o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+    )
+    .addStringOption((o) => o.setName('time').setDescription('When, HH:MM (24-hour; default 08:00)').setMinLength(5).setMaxLength(5))
+    .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone for the time, e.g. Europe/Berlin (default UTC)').setMaxLength(64))
+    .addIntegerOption((o) => o.setName('limit').setDescription('Papers in the post, 1–20 (default 10)').setMinValue(1).setMaxValue(20)),
+
+  async execute(interaction, ctx) {
+    if (!isServerAdmin(interaction)) return replyPrivately(interaction, 'Only server admins (with Manage Server) can set up the daily post.');
+    const time = interaction.options.getString('time') ?? ctx.feed.postTime;
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new UserError(`"${time}" is not a time; use HH:MM in 24-hour form, like 08:00.`);
+    const timezone = interaction.options.getString('timezone') ?? ctx.feed.timezone;
+    if (!validTimeZone(timezone)) throw new UserError(`"${timezone}" is not a time zone; use an IANA name such as UTC or Europe/Berlin.`);
+    const channel = interaction.options.getChannel('channel', true);
+    const limit = interaction.options.getInteger('limit') ?? DEFAULT_TRENDING_LIMIT;
+    const now = ctx.now();
+    const local = localTime(now, timezone);
+    const startsToday = local.minutes < minutesOf(time);
+    await ctx.state.update((s) => {
+      s.subscriptions[interaction.guildId] = {
+        channelId: channel.id,
+        time,
+        timezone,
+        limit,
+        subscribedBy: interaction.user.id,
+        createdAt: new Date(now).toISOString(),
+        // A time already past today means the first post is tomorrow, not right now.
+        lastPostedOn: startsToday ? undefined : local.date,
+      };
+    });
+    const resolved = interaction.guild?.channels.cache.get(channel.id) ?? channel;
+    const missing = missingPermissions(resolved, interaction.client);
+    const warning = missing.length
+      ? `\n⚠️ I can't post in <#${channel.id}> yet: I lack ${missing.join(', ')} there. Grant them before ${time}, or the post will be skipped (and logged).`
+      : '';
+    await replyPrivately(
+      interaction,
+      `📰 I'll post the day's top ${limit} papers in <#${channel.id}> every day at ${time} (${timezone}), starting ${startsToday ? 'today' : 'tomorrow'}.${warning}`,
+    );
+  },
+};
+
+export const unsubscribe: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('unsubscribe')
+    .setDescription('Stop the daily post in this server (admins)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild),
+
+  async execute(interaction, ctx) {
+    if (!isServerAdmin(interaction)) return replyPrivately(interaction, 'Only server admins (with Manage Server) can change the daily post.');
+    const existing = ctx.state.current.subscriptions[interaction.guildId];
+    if (!existing) return replyPrivately(interaction, 'This server has no daily post.');
+    await ctx.state.update((s) => void delete s.subscriptions[interaction.guildId]);
+    await replyPrivately(interaction, `Stopped the daily post in <#${existing.channelId}>.`);
+  },
+};

@@ -1,0 +1,153 @@
+import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type Client, type SendableChannels } from 'discord.js';
+import type { FeedConfig } from '../../config.js';
+import { ReloadInProgressError, type Engine } from '../../engine/engine.js';
+import { clientOptions, fetchDays, recentDates } from '../../feed/refresh.js';
+import type { Logger } from '../../log.js';
+import { renderDailyPost } from '../render/lists.js';
+import type { BotState, Subscription } from '../state/bot-state.js';
+import type { JsonStore } from '../state/json-store.js';
+import type { VoteStore } from '../state/votes.js';
+import { isDailyDue, localTime } from './local-time.js';
+
+const REQUIRED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
+const PERMISSION_NAMES = new Map<bigint, string>([
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+]);
+/** After a failed refresh, wait this long before trying again, not every minute. */
+export const REFRESH_RETRY_MS = 15 * 60_000;
+const PERMANENT_CODES = new Set<number>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.UnknownChannel]);
+
+/** Names of the permissions the bot lacks to post in a channel (empty when it can). */
+export function missingPermissions(channel: unknown, client: Client): string[] {
+  const permissionsFor = (channel as { permissionsFor?: (user: unknown) => { has(p: bigint): boolean } | null }).permissionsFor;
+  if (!permissionsFor || !client.user) return [];
+  const permissions = permissionsFor.call(channel, client.user);
+  if (!permissions) return [...PERMISSION_NAMES.values()];
+  return REQUIRED.filter((p) => !permissions.has(p)).map((p) => PERMISSION_NAMES.get(p)!);
+}
+
+class CannotPost extends Error {}
+
+export interface DailyServiceDeps {
+  client: Client;
+  engine: Engine;
+  state: JsonStore<BotState>;
+  votes: VoteStore;
+  feed: FeedConfig;
+  dataDir: string;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * The bot's daily routine: fetch the new lists at the refresh time and update the index (queries
+ * keep being answered meanwhile), then post each subscribed server's list at its time, once a day.
+ */
+export class DailyService {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private refreshRetryAt = 0;
+
+  constructor(private readonly deps: DailyServiceDeps) {}
+
+  /** Checks every interval; the first check runs now, so anything missed while down happens once. */
+  start(intervalMs = 60_000): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One check of everything that is due. Overlapping calls share the run in progress. */
+  tick(): Promise<void> {
+    this.running ??= this.runDue()
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'daily routine failed'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runDue(): Promise<void> {
+    const { state, feed } = this.deps;
+    const now = this.deps.now();
+    if (now >= this.refreshRetryAt && isDailyDue(state.current.refresh.lastRunOn, feed.refreshTime, feed.timezone, now)) {
+      await this.refresh(now);
+    }
+    for (const [guildId, subscription] of Object.entries(state.current.subscriptions)) {
+      if (isDailyDue(subscription.lastPostedOn, subscription.time, subscription.timezone, now)) await this.post(guildId, subscription, now);
+    }
+  }
+
+  private async refresh(now: number): Promise<void> {
+    const { engine, feed, dataDir, log, state } = this.deps;
+    const today = localTime(now, feed.timezone).date;
+    const dates = recentDates(feed.refreshDays, today);
+    const reports = await fetchDays(dates, dataDir, clientOptions(feed, log));
+    if (reports.every((r) => r.error)) {
+      this.refreshRetryAt = now + REFRESH_RETRY_MS;
+      log.warn({ dates }, 'daily refresh failed; the index is unchanged and it will be retried later');
+      return;
+    }
+    try {
+      const report = await engine.reload();
+      log.info({ dates, added: report.added, refreshed: report.refreshed, papers: report.count }, 'daily refresh done');
+    } catch (error) {
+      this.refreshRetryAt = now + (error instanceof ReloadInProgressError ? 60_000 : REFRESH_RETRY_MS);
+      log.warn({ err: error }, 'daily refresh could not update the index; it will be retried');
+      return;
+    }
+    await state.update((s) => void (s.refresh.lastRunOn = today));
+  }
+
+  private async post(guildId: string, subscription: Subscription, now: number): Promise<void> {
+    const { engine, state, log, client, votes } = this.deps;
+    const today = localTime(now, subscription.timezone).date;
+    const previous = subscription.lastPostedOn;
+    // Marked before sending: a crash after sending must not post the same list twice.
+    await state.update((s) => void (s.subscriptions[guildId] && (s.subscriptions[guildId].lastPostedOn = today)));
+    const list = engine.trending({ limit: subscription.limit });
+    if (!list.date || list.date === subscription.lastPostedList) {
+      log.info({ guildId, list: list.date }, 'no new daily list to post');
+      return;
+    }
+    try {
+      const channel = await client.channels.fetch(subscription.channelId).catch((error: unknown) => {
+        if (error instanceof DiscordAPIError && PERMANENT_CODES.has(Number(error.code))) throw new CannotPost('the channel is gone or hidden from the bot');
+        throw error;
+      });
+      if (!channel?.isSendable()) throw new CannotPost('the channel is gone or is not a text channel');
+      const missing = missingPermissions(channel, client);
+      if (missing.length) throw new CannotPost(`the bot lacks ${missing.join(', ')} there`);
+      const ids = list.items.map((i) => i.id);
+      await (channel as SendableChannels).send(renderDailyPost(list, subscription.limit, votes.counts(guildId, ids)));
+      await state.update((s) => {
+        const sub = s.subscriptions[guildId];
+        if (sub) {
+          sub.lastPostedList = list.date;
+          delete sub.lastError;
+        }
+      });
+      log.info({ guildId, channelId: subscription.channelId, list: list.date }, 'posted the daily list');
+    } catch (error) {
+      const permanent = error instanceof CannotPost || (error instanceof DiscordAPIError && PERMANENT_CODES.has(Number(error.code)));
+      const reason = error instanceof CannotPost ? error.message : (error as Error).message;
+      await state.update((s) => {
+        const sub = s.subscriptions[guildId];
+        if (!sub) return;
+        if (permanent) sub.lastError = reason;
+        else sub.lastPostedOn = previous; // a passing failure: try again on the next check
+      });
+      log.warn(
+        { guildId, channelId: subscription.channelId, subscribedBy: subscription.subscribedBy, permanent },
+        permanent
+          ? `cannot post the daily list: ${reason}. The admin who subscribed (user ${subscription.subscribedBy}) should fix the channel permissions or run /subscribe again`
+          : `posting the daily list failed (${reason}); will retry`,
+      );
+    }
+  }
+}

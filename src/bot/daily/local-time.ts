@@ -1,0 +1,37 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalTime {
+  /** YYYY-MM-DD in the time zone. */
+  date: string;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+/** The wall-clock date and time of an instant in a time zone (daylight saving included). */
+export function localTime(instant: number, timeZone: string): LocalTime {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+/**
+ * Whether a once-a-day job is due: its local time has come today and it has not run today. A job
+ * missed while the bot was down is therefore due once at start-up, never once per missed day.
+ */
+export function isDailyDue(lastRunOn: string | undefined, time: string, timeZone: string, now: number): boolean {
+  const local = localTime(now, timeZone);
+  return local.minutes >= minutesOf(time) && lastRunOn !== local.date;
+}
