@@ -37,7 +37,7 @@ export function encodeButton(action: ButtonAction): string {
 }
 
 const count = (text: string | undefined, max: number): number | undefined => {
-  if (!text || !/^\d{1,4}$/.test(text)) return undefined;
+  if (!text || !/^\d{1,5}$/.test(text)) return undefined;
   const n = Number(text);
   return n <= max ? n : undefined;
 };

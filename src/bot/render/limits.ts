@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import { LIMITS, truncate } from './text.js';
+import { LIMITS, truncate, waterLevel } from './text.js';
 
 /** The characters Discord counts toward the 6000 total of a message's embeds. */
 export function embedLength(embed: APIEmbed): number {
@@ -28,22 +28,28 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
 
 /**
  * Makes a message's embeds fit Discord's limits: each part within its own limit, at most 10 embeds,
- * and 6000 characters in all, by shortening the longest descriptions first.
+ * and 6000 characters in all. When over, the longest texts are shortened to one common length, so
+ * every part keeps its beginning (a relevance line, a title) and no single embed is wiped out.
  */
 export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   const fitted = embeds.slice(0, LIMITS.embedsPerMessage).map(clampEmbed);
-  let excess = fitted.reduce((sum, e) => sum + embedLength(e), 0) - LIMITS.embedsTotal;
-  while (excess > 0) {
-    const longest = fitted.reduce((a, b) => ((b.description?.length ?? 0) > (a.description?.length ?? 0) ? b : a));
-    const length = longest.description?.length ?? 0;
-    if (length === 0) {
-      // Nothing left to shorten but fields: trim the longest field value.
-      const field = fitted.flatMap((e) => e.fields ?? []).reduce((a, b) => (b.value.length > a.value.length ? b : a));
-      field.value = truncate(field.value, Math.max(1, field.value.length - excess));
-    } else {
-      longest.description = truncate(longest.description!, Math.max(1, length - excess));
-    }
-    excess = fitted.reduce((sum, e) => sum + embedLength(e), 0) - LIMITS.embedsTotal;
-  }
-  return fitted;
+  const total = fitted.reduce((sum, e) => sum + embedLength(e), 0);
+  if (total <= LIMITS.embedsTotal) return fitted;
+  const lengths = fitted.flatMap((e) => [
+    e.title?.length ?? 0,
+    e.description?.length ?? 0,
+    e.footer?.text.length ?? 0,
+    e.author?.name.length ?? 0,
+    ...(e.fields ?? []).flatMap((f) => [f.name.length, f.value.length]),
+  ]);
+  const cap = waterLevel(lengths, LIMITS.embedsTotal);
+  const cut = (text: string) => truncate(text, cap);
+  return fitted.map((e) => ({
+    ...e,
+    title: e.title === undefined ? undefined : cut(e.title),
+    description: e.description === undefined ? undefined : cut(e.description),
+    footer: e.footer && { ...e.footer, text: cut(e.footer.text) },
+    author: e.author && { ...e.author, name: cut(e.author.name) },
+    fields: e.fields?.map((f) => ({ ...f, name: cut(f.name), value: cut(f.value) })),
+  }));
 }

@@ -1,11 +1,11 @@
 import type { PaperCard, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 import { encodeButton } from '../custom-ids.js';
-import { authorLine, linkLine, listLine } from './paper-parts.js';
+import { authorLine, linkLine, listBody } from './paper-parts.js';
 import { button, COLORS, link, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
 import { escapeMarkdown, LIMITS, truncate } from './text.js';
 
-/** Room for each list line so a full page stays within one embed description. */
-const lineBudget = (lines: number) => Math.floor((LIMITS.embedDescription - 200) / Math.max(1, lines));
+/** Room for a list in one embed: its description limit, less what the title and footer take of the total. */
+const LIST_BUDGET = Math.min(LIMITS.embedDescription, LIMITS.embedsTotal - LIMITS.embedTitle - 200);
 
 const voteButton = (paperId: string) => encodeButton({ kind: 'vote', paperId });
 const voteNote = (votes: VoteCounts, id: string) => (votes ? `👍 ${votes.get(id) ?? 0}` : undefined);
@@ -17,8 +17,10 @@ export function renderTrending(result: TrendingResult, limit: number, votes?: Vo
     const recent = result.days.slice(0, 5).join(', ');
     return message({ content: `No papers are listed for ${result.date}.${recent ? ` Days with lists: ${recent}.` : ''}` });
   }
-  const budget = lineBudget(result.items.length);
-  const description = result.items.map((item) => listLine(item.rank, item, item.tldr, voteNote(votes, item.id), budget)).join('\n\n');
+  const description = listBody(
+    result.items.map((item) => ({ rank: item.rank, card: item, note: item.tldr, extra: voteNote(votes, item.id) })),
+    LIST_BUDGET,
+  );
   const shown = `${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;
   const ranking = result.items.some((i) => i.upvotes !== undefined) ? 'ranked by upvotes' : 'in list order';
   const nav = row(
@@ -52,14 +54,16 @@ export function renderServerTrending(items: readonly (PaperCard & { tldr: string
   if (!items.length) {
     return message({ content: `No votes in this server in the last ${days} day(s). Vote with 👍 under /ask, /paper or /trending results.` });
   }
-  const budget = lineBudget(items.length);
   const ranked = items.map((item, i) => ({ ...item, rank: i + 1 }));
   return message({
     embeds: [
       {
         title: `Top papers in this server · last ${days} day(s)`,
         color: COLORS.brand,
-        description: ranked.map((item) => listLine(item.rank, item, item.tldr, `👍 ${item.votes}`, budget)).join('\n\n'),
+        description: listBody(
+          ranked.map((item) => ({ rank: item.rank, card: item, note: item.tldr, extra: `👍 ${item.votes}` })),
+          LIST_BUDGET,
+        ),
         footer: { text: 'ranked by votes from this server only' },
       },
     ],
@@ -69,14 +73,14 @@ export function renderServerTrending(items: readonly (PaperCard & { tldr: string
 
 /** Nearest neighbours of a paper, one line each with its similarity. */
 export function renderSimilar(paper: { title: string; url: string }, results: readonly SimilarHit[]): MessagePayload {
-  const budget = lineBudget(results.length);
-  const description = results
-    .map((hit) => listLine(hit.rank, hit, hit.tldr, `${Math.round(hit.similarity * 100)}% similar`, budget))
-    .join('\n\n');
+  const description = listBody(
+    results.map((hit) => ({ rank: hit.rank, card: hit, note: hit.tldr, extra: `${Math.round(hit.similarity * 100)}% similar` })),
+    LIST_BUDGET,
+  );
   return message({
     embeds: [
       {
-        title: truncate(`Papers like “${paper.title}”`, LIMITS.embedTitle),
+        title: truncate(`Papers like “${escapeMarkdown(paper.title)}”`, LIMITS.embedTitle),
         url: paper.url,
         color: COLORS.brand,
         description: description || 'No other papers are indexed yet.',

@@ -1,5 +1,5 @@
 import type { PaperCard } from '../../engine/results.js';
-import { escapeMarkdown, truncate } from './text.js';
+import { escapeMarkdown, truncate, waterLevel } from './text.js';
 import { link } from './payload.js';
 
 /** `arXiv · PDF · Hugging Face · GitHub`, each linked, for whatever links the paper has. */
@@ -26,10 +26,33 @@ export function authorLine(authors: readonly string[] | undefined, max = 3): str
   return escapeMarkdown(authors.length > max ? `${shown} et al.` : shown);
 }
 
-/** One line per paper for lists: `**3.** [Title](url) · ▲ 12` then its TL;DR. */
-export function listLine(rank: number, card: PaperCard, note: string, extra: string | undefined, maxChars: number): string {
-  const title = link(escapeMarkdown(truncate(card.title, 150)), card.url);
+export interface ListEntry {
+  rank: number;
+  card: PaperCard;
+  /** The TL;DR shown under the title; shortened evenly across entries to fit. */
+  note: string;
+  /** Shown after the title: similarity, votes. */
+  extra?: string;
+}
+
+function listHead({ rank, card, extra }: ListEntry, titleChars: number): string {
+  const title = link(truncate(escapeMarkdown(card.title), titleChars), card.url);
   const votes = card.upvotes !== undefined ? ` · ▲ ${card.upvotes}` : '';
-  const head = `**${rank}.** ${title}${votes}${extra ? ` · ${extra}` : ''}`;
-  return `${head}\n${escapeMarkdown(truncate(note, Math.max(40, maxChars - head.length)))}`;
+  return `**${rank}.** ${title}${votes}${extra ? ` · ${extra}` : ''}`;
+}
+
+const NOTE_MIN_CHARS = 24;
+
+/**
+ * Paper lists, one entry per paper (`**3.** [Title](url) · ▲ 12` and its TL;DR), within `budget`
+ * characters: every entry stays, and the TL;DRs are shortened to a common length to make room.
+ */
+export function listBody(entries: readonly ListEntry[], budget: number): string {
+  const separators = Math.max(0, entries.length * 3 - 2);
+  let heads = entries.map((e) => listHead(e, 100));
+  if (heads.join('').length + separators > budget) heads = entries.map((e) => listHead(e, 40));
+  const notes = entries.map((e) => escapeMarkdown(e.note));
+  const room = budget - heads.join('').length - separators;
+  const cap = room > 0 ? waterLevel(notes.map((n) => n.length), room) : 0;
+  return entries.map((_, i) => (cap >= NOTE_MIN_CHARS ? `${heads[i]}\n${truncate(notes[i]!, cap)}` : heads[i])).join('\n\n');
 }

@@ -18,6 +18,7 @@ export const LIMITS = {
 } as const;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const BLANK_OR_BACKSLASH = /^[\s\\]+$/u;
 
 /**
  * Shortens text to at most `max` characters, ending with an ellipsis: at a word boundary when one is
@@ -26,16 +27,31 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 1) return max === 1 ? '…' : '';
-  let end = 0;
-  for (const { segment, index } of graphemes.segment(text)) {
-    if (index + segment.length > max - 1) break;
-    end = index + segment.length;
+  // Whole characters that fit before the ellipsis; whitespace is only ever dropped as a whole character.
+  const kept: { segment: string; blank: boolean }[] = [];
+  let length = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (length + segment.length > max - 1) break;
+    kept.push({ segment, blank: /^\s+$/u.test(segment) });
+    length += segment.length;
   }
-  let head = text.slice(0, end);
-  const lastSpace = head.search(/\s\S*$/);
-  if (lastSpace > end * 0.6) head = head.slice(0, lastSpace);
-  // A trailing backslash would escape the ellipsis.
-  return `${head.trimEnd().replace(/\\+$/, '')}…`;
+  const lastBlank = kept.findLastIndex((g) => g.blank);
+  if (lastBlank > kept.length * 0.6) kept.length = lastBlank;
+  // Trailing blanks look odd before an ellipsis, and a trailing backslash would escape it.
+  while (kept.length && BLANK_OR_BACKSLASH.test(kept.at(-1)!.segment)) kept.pop();
+  return `${kept.map((g) => g.segment).join('')}…`;
+}
+
+/** The largest cap such that capping every length at it keeps their sum within budget (at least 1). */
+export function waterLevel(lengths: readonly number[], budget: number): number {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  let remaining = budget;
+  for (let i = 0; i < sorted.length; i++) {
+    const share = Math.floor(remaining / (sorted.length - i));
+    if (sorted[i]! > share) return Math.max(1, share);
+    remaining -= sorted[i]!;
+  }
+  return Math.max(1, ...sorted);
 }
 
 // Markdown, mention, emoji and autolink syntax. Escaping each keeps user or paper text literal.
