@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
 import { DEFAULT_MODEL, KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
 import { UserError } from './errors.js';
 
@@ -146,15 +147,8 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
   };
 }
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM (24-hour)');
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as UTC or Europe/Berlin');
+const time = z.string().regex(TIME_PATTERN, 'must be a time HH:MM (24-hour)');
+const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin');
 
 const feedEnv = z.object({
   HF_API_BASE: z.string().url().default('https://huggingface.co'),

@@ -1,5 +1,5 @@
 import { ButtonStyle, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeButton, questionHash } from '../../src/bot/custom-ids.js';
 import { questionFromMessage, renderAsk } from '../../src/bot/render/ask.js';
 import { renderAbstract, renderPaper, renderSimilar, renderTrending } from '../../src/bot/render/lists.js';
@@ -25,22 +25,6 @@ import {
   visibleTexts,
 } from './bot-fixtures.js';
 
-// fitEmbeds (called by every render) can loop forever when it cannot make progress; a synchronous
-// endless loop would hang the run, so a counting pass-through around truncate turns it into a failure.
-const guard = vi.hoisted(() => ({ calls: 0 }));
-vi.mock('../../src/bot/render/text.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/bot/render/text.js')>();
-  return {
-    ...original,
-    truncate(text: string, max: number): string {
-      if (++guard.calls > 100_000) throw new Error('truncate called 100000 times: fitEmbeds is looping without progress');
-      return original.truncate(text, max);
-    },
-  };
-});
-beforeEach(() => {
-  guard.calls = 0;
-});
 
 const buttons = (payload: MessagePayload): APIButtonComponentWithCustomId[] => payload.components.flatMap((r) => r.components);
 const buttonLabelled = (payload: MessagePayload, label: string) => buttons(payload).find((b) => b.label === label);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDailyDue, localTime, minutesOf } from '../../src/bot/daily/local-time.js';
+import { isDailyDue, localTime, minutesOf } from '../../src/util/local-time.js';
 import { openBotState } from '../../src/bot/state/bot-state.js';
 import { VoteStore } from '../../src/bot/state/votes.js';
 import { capturingLogger, quietLogger, tempDir } from '../setup/engine.js';

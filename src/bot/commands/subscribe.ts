@@ -2,22 +2,13 @@ import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandB
 import { UserError } from '../../errors.js';
 import type { SlashCommand } from '../context.js';
 import { missingPermissions } from '../daily/daily-service.js';
-import { localTime, minutesOf } from '../daily/local-time.js';
+import { isTimeZone, localTime, minutesOf, TIME_PATTERN } from '../../util/local-time.js';
 import { replyPrivately } from '../replies.js';
 import { DEFAULT_TRENDING_LIMIT } from './trending.js';
 
 /** Checked at run time as well as by default_member_permissions, which server owners can override. */
 export function isServerAdmin(interaction: ChatInputCommandInteraction): interaction is ChatInputCommandInteraction<'cached' | 'raw'> {
   return interaction.inGuild() && Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
-}
-
-function validTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export const subscribe: SlashCommand = {
@@ -36,9 +27,9 @@ export const subscribe: SlashCommand = {
   async execute(interaction, ctx) {
     if (!isServerAdmin(interaction)) return replyPrivately(interaction, 'Only server admins (with Manage Server) can set up the daily post.');
     const time = interaction.options.getString('time') ?? ctx.feed.postTime;
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new UserError(`"${time}" is not a time; use HH:MM in 24-hour form, like 08:00.`);
+    if (!TIME_PATTERN.test(time)) throw new UserError(`"${time}" is not a time; use HH:MM in 24-hour form, like 08:00.`);
     const timezone = interaction.options.getString('timezone') ?? ctx.feed.timezone;
-    if (!validTimeZone(timezone)) throw new UserError(`"${timezone}" is not a time zone; use an IANA name such as UTC or Europe/Berlin.`);
+    if (!isTimeZone(timezone)) throw new UserError(`"${timezone}" is not a time zone; use an IANA name such as UTC or Europe/Berlin.`);
     const channel = interaction.options.getChannel('channel', true);
     const limit = interaction.options.getInteger('limit') ?? DEFAULT_TRENDING_LIMIT;
     const now = ctx.now();

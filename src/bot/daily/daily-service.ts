@@ -7,7 +7,7 @@ import { renderDailyPost } from '../render/lists.js';
 import type { BotState, Subscription } from '../state/bot-state.js';
 import type { JsonStore } from '../state/json-store.js';
 import type { VoteStore } from '../state/votes.js';
-import { isDailyDue, localTime } from './local-time.js';
+import { isDailyDue, localTime } from '../../util/local-time.js';
 
 const REQUIRED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 const PERMISSION_NAMES = new Map<bigint, string>([
