@@ -78,29 +78,24 @@ function prepare(paper: Paper): Prepared {
   };
 }
 
-/** Looks vectors up in the cache and embeds the rest, saving them to the cache as it goes. */
-async function resolveVectors(
+/**
+ * Embeds the texts the cache lacks and saves them to it in chunks, so an interrupted build keeps most
+ * of its work. Vectors are then read from the cache as needed, never all held in memory at once.
+ */
+async function embedMissing(
   texts: ReadonlyMap<string, string>,
   { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
-): Promise<{ vectors: Map<string, Float32Array>; embedded: Set<string> }> {
-  const vectors = new Map<string, Float32Array>();
-  const missing: [string, string][] = [];
-  for (const [hash, text] of texts) {
-    const cached = cache.get(hash);
-    if (cached) vectors.set(hash, cached);
-    else missing.push([hash, text]);
-  }
+): Promise<Set<string>> {
+  const missing = [...texts].filter(([hash]) => !cache.has(hash));
   for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
     const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
     const embedded = await embedder.embedPassages(
       chunk.map(([, text]) => text),
       (done) => onProgress?.({ phase: 'embedding', done: start + done, total: missing.length }),
     );
-    const fresh = new Map(chunk.map(([hash], i) => [hash, embedded[i]!]));
-    await cache.add(fresh);
-    for (const [hash, vector] of fresh) vectors.set(hash, vector);
+    await cache.add(new Map(chunk.map(([hash], i) => [hash, embedded[i]!])));
   }
-  return { vectors, embedded: new Set(missing.map(([hash]) => hash)) };
+  return new Set(missing.map(([hash]) => hash));
 }
 
 interface Plan {
@@ -192,7 +187,12 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     texts.set(p.contentHash, paperPassage(p.paper));
     p.sentences.forEach((s) => texts.set(textHash(s), s));
   }
-  const { vectors, embedded } = await resolveVectors(texts, options);
+  const embedded = await embedMissing(texts, options);
+  const vector = (hash: string) => {
+    const found = options.cache.get(hash);
+    if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
+    return found;
+  };
 
   onProgress?.({ phase: 'indexing', done: 0, total: fresh.length });
   const { generation, dir } = newGenerationDir(indexDir);
@@ -215,7 +215,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
       graph.initIndex({ maxElements: Math.max(labels.length, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
     }
     fresh.forEach((label, i) => {
-      graph.addPoint(Array.from(vectors.get(labels[label]!.contentHash)!), label);
+      graph.addPoint(Array.from(vector(labels[label]!.contentHash)), label);
       if (i % 1000 === 999) onProgress?.({ phase: 'indexing', done: i + 1, total: fresh.length });
     });
     await graph.writeIndex(join(dir, FILES.index));
@@ -230,9 +230,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
       writer.copy(label, previous!.sentences.get(label));
       return { ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.papers[label]!.tldrSentence };
     }
-    const sentenceVectors = p.sentences.map((s) => vectors.get(textHash(s))!);
+    const sentenceVectors = p.sentences.map((s) => vector(textHash(s)));
     writer.write(label, sentenceVectors);
-    const tldrSentence = pickTldrSentence(p.sentences, sentenceVectors, vectors.get(p.contentHash)!);
+    const tldrSentence = pickTldrSentence(p.sentences, sentenceVectors, vector(p.contentHash));
     return { ...p.paper, contentHash: p.contentHash, tldrSentence };
   });
   writer.finish();

@@ -7,10 +7,10 @@ import writeFileAtomic from 'write-file-atomic';
  * Embeddings already computed, by (model, text hash), so that re-indexing an unchanged paper costs
  * nothing. Each batch of new vectors is one immutable segment file, written atomically:
  *   "PSEC" | version u32 | dimension u32 | rows u32 | sha256(body) 32 bytes | body
- *   body = rows × 16-byte text hash, then rows × dimension float32
+ *   body = rows × 16-byte text hash (sorted), then rows × dimension float32, in the same order
  */
 const MAGIC = 'PSEC';
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = 4 + 4 + 4 + 4 + 32;
 const HASH_BYTES = 16;
 const MAX_SEGMENTS = 16;
@@ -23,12 +23,27 @@ interface Segment {
   path: string;
   fd: number;
   rows: number;
+  /** The segment's text hashes, sorted, 16 bytes each: found by binary search, no per-entry objects. */
+  hashes: Buffer;
   vectorsOffset: number;
 }
 
+function findRow(segment: Segment, key: Buffer): number {
+  let low = 0;
+  let high = segment.rows - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const order = segment.hashes.compare(key, 0, HASH_BYTES, mid * HASH_BYTES, (mid + 1) * HASH_BYTES);
+    if (order === 0) return mid;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}
+
 export class EmbeddingCache {
+  /** Newest first, so a lookup usually ends in the first segment it tries. */
   private readonly segments: Segment[] = [];
-  private readonly locations = new Map<string, { segment: Segment; row: number }>();
   /** Segment files that failed verification and were discarded. */
   readonly discarded: string[] = [];
 
@@ -41,48 +56,52 @@ export class EmbeddingCache {
   static open(dir: string, dimension: number): EmbeddingCache {
     mkdirSync(dir, { recursive: true });
     const cache = new EmbeddingCache(dir, dimension);
-    for (const name of readdirSync(dir).filter((n) => /^seg-\d+\.bin$/.test(n)).sort()) {
+    for (const name of readdirSync(dir).filter((n) => /^seg-\d+\.bin$/.test(n)).sort().reverse()) {
       const path = join(dir, name);
       const segment = cache.verify(path);
-      if (!segment) {
+      if (segment) cache.segments.push(segment);
+      else {
         cache.discarded.push(path);
         rmSync(path, { force: true });
-        continue;
       }
-      cache.index(segment);
     }
     return cache;
   }
 
+  /** Vectors stored (a hash stored in two segments counts twice, which compaction undoes). */
   get size(): number {
-    return this.locations.size;
+    return this.segments.reduce((sum, s) => sum + s.rows, 0);
   }
 
   has(hash: string): boolean {
-    return this.locations.has(hash);
+    return this.locate(hash) !== undefined;
   }
 
   get(hash: string): Float32Array | undefined {
-    const location = this.locations.get(hash);
+    const location = this.locate(hash);
     if (!location) return undefined;
-    const bytes = Buffer.alloc(this.dimension * 4);
-    readSync(location.segment.fd, bytes, 0, bytes.length, location.segment.vectorsOffset + location.row * bytes.length);
-    return new Float32Array(bytes.buffer, bytes.byteOffset, this.dimension);
+    const vector = new Float32Array(this.dimension);
+    readSync(location.segment.fd, vector, 0, vector.byteLength, location.segment.vectorsOffset + location.row * vector.byteLength);
+    return vector;
   }
 
   /** Stores new vectors as one segment; merges all segments into one once there are too many. */
   async add(entries: ReadonlyMap<string, Float32Array>): Promise<void> {
-    const fresh = new Map([...entries].filter(([hash]) => !this.locations.has(hash)));
+    const fresh = new Map([...entries].filter(([hash]) => !this.has(hash)));
     if (!fresh.size) return;
     const compact = this.segments.length >= MAX_SEGMENTS;
-    if (compact) for (const hash of this.locations.keys()) fresh.set(hash, this.get(hash)!);
+    if (compact) {
+      for (const segment of this.segments) {
+        for (let row = 0; row < segment.rows; row++) {
+          const hash = segment.hashes.toString('hex', row * HASH_BYTES, (row + 1) * HASH_BYTES);
+          if (!fresh.has(hash)) fresh.set(hash, this.get(hash)!);
+        }
+      }
+    }
     const name = this.nextSegmentName();
     await this.write(fresh, name);
-    if (compact) {
-      this.close(true);
-      this.locations.clear();
-    }
-    this.index(this.verify(join(this.dir, name))!);
+    if (compact) this.close(true);
+    this.segments.unshift(this.verify(join(this.dir, name))!);
   }
 
   /** Closes every segment; safe to call more than once. */
@@ -93,22 +112,30 @@ export class EmbeddingCache {
     }
   }
 
+  private locate(hash: string): { segment: Segment; row: number } | undefined {
+    const key = Buffer.from(hash, 'hex');
+    for (const segment of this.segments) {
+      const row = findRow(segment, key);
+      if (row >= 0) return { segment, row };
+    }
+    return undefined;
+  }
+
   private nextSegmentName(): string {
     const last = Math.max(0, ...this.segments.map((s) => Number(/seg-(\d+)\.bin$/.exec(s.path)![1])));
     return `seg-${String(last + 1).padStart(8, '0')}.bin`;
   }
 
   private async write(entries: ReadonlyMap<string, Float32Array>, name: string): Promise<void> {
-    const rows = entries.size;
+    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = sorted.length;
     const body = Buffer.alloc(rows * (HASH_BYTES + this.dimension * 4));
     const vectors = new Float32Array(body.buffer, body.byteOffset + rows * HASH_BYTES, rows * this.dimension);
-    let row = 0;
-    for (const [hash, vector] of entries) {
+    sorted.forEach(([hash, vector], row) => {
       if (vector.length !== this.dimension) throw new Error(`vector of dimension ${vector.length}, cache holds ${this.dimension}`);
       body.write(hash, row * HASH_BYTES, 'hex');
       vectors.set(vector, row * this.dimension);
-      row++;
-    }
+    });
     const header = Buffer.alloc(HEADER_BYTES);
     header.write(MAGIC, 0, 'latin1');
     header.writeUInt32LE(VERSION, 4);
@@ -127,23 +154,20 @@ export class EmbeddingCache {
       const dimension = header.readUInt32LE(8);
       const bodyBytes = rows * (HASH_BYTES + dimension * 4);
       if (header.readUInt32LE(4) === VERSION && dimension === this.dimension && size === HEADER_BYTES + bodyBytes) {
-        const body = Buffer.alloc(bodyBytes);
-        readSync(fd, body, 0, bodyBytes, HEADER_BYTES);
-        if (createHash('sha256').update(body).digest().equals(header.subarray(16, 48))) {
-          return { path, fd, rows, vectorsOffset: HEADER_BYTES + rows * HASH_BYTES };
+        const hash = createHash('sha256');
+        const chunk = Buffer.alloc(Math.min(bodyBytes, 8 << 20));
+        for (let offset = 0; offset < bodyBytes; offset += chunk.length) {
+          const n = readSync(fd, chunk, 0, Math.min(chunk.length, bodyBytes - offset), HEADER_BYTES + offset);
+          hash.update(chunk.subarray(0, n));
+        }
+        if (hash.digest().equals(header.subarray(16, 48))) {
+          const hashes = Buffer.alloc(rows * HASH_BYTES);
+          readSync(fd, hashes, 0, hashes.length, HEADER_BYTES);
+          return { path, fd, rows, hashes, vectorsOffset: HEADER_BYTES + rows * HASH_BYTES };
         }
       }
     }
     closeSync(fd);
     return undefined;
-  }
-
-  private index(segment: Segment): void {
-    const hashes = Buffer.alloc(segment.rows * HASH_BYTES);
-    readSync(segment.fd, hashes, 0, hashes.length, HEADER_BYTES);
-    for (let row = 0; row < segment.rows; row++) {
-      this.locations.set(hashes.toString('hex', row * HASH_BYTES, (row + 1) * HASH_BYTES), { segment, row });
-    }
-    this.segments.push(segment);
   }
 }
