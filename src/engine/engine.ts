@@ -10,16 +10,16 @@ import { IndexLoadError, loadGeneration } from '../index/generation.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
-import { normalizeTitle, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { formatProblem, type SourceProblem } from '../papers/problems.js';
 import { loadSources } from '../papers/sources.js';
 import { dot } from '../search/vectors.js';
-import { bestTitleMatch, suggestTitles, type TitleEntry } from './lookup.js';
+import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
 import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, type RankingWeights } from './rank.js';
 import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { matchSentences, querySummary, type SentenceMatch } from './summary.js';
-import { listingDays, rankListing } from './trending.js';
+import { rankListing } from './trending.js';
 import { UserError } from '../errors.js';
 
 /** Candidates drawn from each retriever before fusion. */
@@ -85,7 +85,6 @@ function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
 /** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
 export class Engine {
   private current: IndexSnapshot;
-  private titles: TitleEntry[];
   private reloading: Promise<ReloadReport> | undefined;
   private lastReload: EngineStats['lastReload'];
   weights: RankingWeights = DEFAULT_WEIGHTS;
@@ -101,7 +100,6 @@ export class Engine {
   ) {
     this.current = snapshot;
     if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
-    this.titles = titleEntries(snapshot);
     this.lowConfidenceThreshold = config.lowConfidenceThreshold;
   }
 
@@ -196,7 +194,6 @@ export class Engine {
       );
       if (snapshot !== previous) {
         this.current = snapshot;
-        this.titles = titleEntries(snapshot);
         // Queries use a snapshot only synchronously, so none can still be reading the old one.
         previous.close();
       }
@@ -269,7 +266,7 @@ export class Engine {
 
   /** A paper by id, arXiv id or link, or (fuzzily) by title. */
   paper(idOrTitle: string): PaperDetail {
-    const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.titles, idOrTitle)?.label;
+    const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.current.titles, idOrTitle)?.label;
     if (label === undefined) throw new UnknownPaperError(idOrTitle);
     const paper = this.current.papers[label]!;
     return {
@@ -283,15 +280,15 @@ export class Engine {
 
   suggest(prefix: string, limit = 25): Suggestion[] {
     const snap = this.current;
-    return suggestTitles(this.titles, prefix, limit).map((e) => ({ id: snap.papers[e.label]!.id, title: e.title }));
+    return suggestTitles(snap.titles, prefix, limit).map((e) => ({ id: snap.papers[e.label]!.id, title: e.title }));
   }
 
   trending(options: { date?: string; limit?: number; offset?: number } = {}): TrendingResult {
     const snap = this.current;
-    const papers = [...snap.live()].map(([label, paper]) => ({ ...paper, label }));
-    const days = listingDays(papers);
+    const days = [...snap.listings.keys()].sort().reverse();
     const date = options.date ?? days[0];
-    const ranked = date ? rankListing(papers, date) : [];
+    const listed = (date ? snap.listings.get(date) ?? [] : []).map((label) => ({ ...snap.papers[label]!, label }));
+    const ranked = date ? rankListing(listed, date) : [];
     const limit = clampInt(options.limit, 1, MAX_RESULTS, 10);
     const offset = clampInt(options.offset, 0, Math.max(0, ranked.length - 1), 0);
     return {
@@ -326,7 +323,7 @@ export class Engine {
       indexLoadedAt: snap.loadedAt.toISOString(),
       lastReload: this.lastReload,
       reloading: this.isReloading,
-      days: listingDays(snap.papers.filter((p): p is IndexedPaper => p !== undefined)).length,
+      days: snap.listings.size,
     };
   }
 
@@ -377,10 +374,6 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     threads: config.threads,
     onDownload,
   });
-}
-
-function titleEntries(snapshot: IndexSnapshot): TitleEntry[] {
-  return [...snapshot.live()].map(([label, paper]) => ({ label, title: paper.title, normalized: normalizeTitle(paper.title) }));
 }
 
 function card(paper: IndexedPaper): PaperCard {

@@ -1,12 +1,5 @@
 import type { Paper } from '../papers/paper.js';
 
-/** Every day that has a list, newest first. */
-export function listingDays(papers: Iterable<Paper>): string[] {
-  const days = new Set<string>();
-  for (const paper of papers) for (const listing of paper.listings ?? []) days.add(listing.date);
-  return [...days].sort().reverse();
-}
-
 /**
  * A day's list, ranked the way the Daily Papers page ranks it: by upvotes when known, then by the
  * position the paper had on the list.

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { Embedder } from '../embedding/embedder.js';
 import { pickTldrSentence } from '../engine/tldr.js';
 import { paperPassage, type Paper } from '../papers/paper.js';
+import { Bm25Index } from '../search/bm25.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { EmbeddingCache, textHash } from './embedding-cache.js';
 import { commitGeneration, FILES, newGenerationDir } from './generation.js';
@@ -106,6 +107,18 @@ interface Plan {
   deleted: number[];
   incremental: boolean;
   summary: Pick<BuildSummary, 'added' | 'updated' | 'removed' | 'refreshed'>;
+}
+
+/** One JSON line per label, written in pieces: a million papers would not fit in one string. */
+function writePaperLines(path: string, records: readonly (IndexedPaper | null)[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let start = 0; start < records.length; start += 10_000) {
+      writeSync(fd, records.slice(start, start + 10_000).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function sameRecord(indexed: IndexedPaper, paper: Paper): boolean {
@@ -236,7 +249,10 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     return { ...p.paper, contentHash: p.contentHash, tldrSentence };
   });
   writer.finish();
-  writeFileSync(join(dir, FILES.papers), JSON.stringify(records));
+  writePaperLines(join(dir, FILES.papers), records);
+  onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
+  const bm25 = Bm25Index.build(records.map((r) => r ?? undefined));
+  writeFileSync(join(dir, FILES.lexical), bm25.serialize());
 
   const manifest = await commitGeneration(indexDir, generation, {
     model,
@@ -251,6 +267,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     records.map((r) => r ?? undefined),
     graph,
     SentenceStore.open(join(dir, FILES.sentences), model.dimension),
+    bm25,
     params.efSearch,
   );
   return {

@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import hnswlib from 'hnswlib-node';
 import writeFileAtomic from 'write-file-atomic';
 import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
+import { Bm25Index } from '../search/bm25.js';
+import { readLines } from '../util/lines.js';
 import { SentenceStore } from './sentence-store.js';
 import { IndexSnapshot, type IndexedPaper } from './snapshot.js';
 
@@ -12,12 +14,13 @@ import { IndexSnapshot, type IndexedPaper } from './snapshot.js';
  * On disk, an index is a set of generation folders and one manifest naming the live one:
  *   index/manifest.json          written last, atomically: the switch to a new generation
  *   index/gen-…/hnsw.bin         the HNSW graph (hnswlib)
- *   index/gen-…/papers.json      paper records by label
+ *   index/gen-…/papers.jsonl     paper records, one line per label ("null" for a removed paper)
  *   index/gen-…/sentences.bin    sentence vectors (see sentence-store.ts)
+ *   index/gen-…/bm25.bin         the lexical index (see search/bm25.ts)
  * A generation is never changed once the manifest names it, so a crash mid-build leaves the last
  * good one in place.
  */
-export const FILES = { index: 'hnsw.bin', papers: 'papers.json', sentences: 'sentences.bin' } as const;
+export const FILES = { index: 'hnsw.bin', papers: 'papers.jsonl', sentences: 'sentences.bin', lexical: 'bm25.bin' } as const;
 
 export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
 
@@ -88,12 +91,14 @@ export async function loadGeneration(indexDir: string, model: ModelFingerprint, 
   if (hnsw.getCurrentCount() !== manifest.labels.length) {
     throw new IndexLoadError('corrupt', `${join(dir, FILES.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels.length}`);
   }
-  const papers = JSON.parse(readFileSync(join(dir, manifest.files.papers.name), 'utf8')) as (IndexedPaper | null)[];
+  const papers: (IndexedPaper | undefined)[] = [];
+  for (const line of readLines(join(dir, manifest.files.papers.name))) if (line) papers.push((JSON.parse(line) as IndexedPaper | null) ?? undefined);
   if (papers.length !== manifest.labels.length || papers.some((p, label) => (p?.id ?? null) !== manifest.labels[label])) {
     throw new IndexLoadError('corrupt', `${join(dir, FILES.papers)} does not match the manifest's labels`);
   }
+  const bm25 = Bm25Index.deserialize(readFileSync(join(dir, manifest.files.lexical.name)));
   const sentences = SentenceStore.open(join(dir, manifest.files.sentences.name), manifest.model.dimension);
-  return new IndexSnapshot(manifest, dir, papers.map((p) => p ?? undefined), hnsw, sentences, efSearch);
+  return new IndexSnapshot(manifest, dir, papers, hnsw, sentences, bm25, efSearch);
 }
 
 export function newGenerationDir(indexDir: string): { generation: string; dir: string } {
@@ -127,6 +132,7 @@ export async function commitGeneration(
       index: await describeFile(dir, FILES.index),
       papers: await describeFile(dir, FILES.papers),
       sentences: await describeFile(dir, FILES.sentences),
+      lexical: await describeFile(dir, FILES.lexical),
     },
   };
   await writeFileAtomic(manifestPath(indexDir), JSON.stringify(manifest));

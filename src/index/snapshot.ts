@@ -1,6 +1,8 @@
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Paper } from '../papers/paper.js';
-import { Bm25Index } from '../search/bm25.js';
+import type { Bm25Index } from '../search/bm25.js';
+import { normalizeTitle } from '../papers/paper.js';
+import type { TitleEntry } from '../engine/lookup.js';
 import type { Manifest } from './manifest.js';
 import type { SentenceStore } from './sentence-store.js';
 
@@ -24,8 +26,9 @@ export interface Neighbour {
  */
 export class IndexSnapshot {
   readonly labelById = new Map<string, number>();
-  readonly bm25: Bm25Index;
   readonly loadedAt = new Date();
+  private titleEntries?: TitleEntry[];
+  private listingIndex?: Map<string, number[]>;
 
   constructor(
     readonly manifest: Manifest,
@@ -33,11 +36,32 @@ export class IndexSnapshot {
     readonly papers: readonly (IndexedPaper | undefined)[],
     readonly hnsw: HierarchicalNSW,
     readonly sentences: SentenceStore,
+    readonly bm25: Bm25Index,
     efSearch: number,
   ) {
     papers.forEach((paper, label) => paper && this.labelById.set(paper.id, label));
-    this.bm25 = new Bm25Index(papers);
     hnsw.setEf(efSearch);
+  }
+
+  /** Normalized titles for lookups, computed on first use: start-up need not pay for them. */
+  get titles(): TitleEntry[] {
+    this.titleEntries ??= [...this.live()].map(([label, paper]) => ({ label, title: paper.title, normalized: normalizeTitle(paper.title) }));
+    return this.titleEntries;
+  }
+
+  /** Labels listed on each day, computed on first use. */
+  get listings(): Map<string, number[]> {
+    if (!this.listingIndex) {
+      this.listingIndex = new Map();
+      for (const [label, paper] of this.live()) {
+        for (const { date } of paper.listings ?? []) {
+          const day = this.listingIndex.get(date);
+          if (day) day.push(label);
+          else this.listingIndex.set(date, [label]);
+        }
+      }
+    }
+    return this.listingIndex;
   }
 
   get count(): number {

@@ -5,11 +5,6 @@ export interface Scored {
   score: number;
 }
 
-interface Postings {
-  docs: number[];
-  freqs: number[];
-}
-
 const K1 = 1.2;
 const B = 0.75;
 
@@ -35,15 +30,30 @@ export function topN(scores: Float32Array | Float64Array, n: number, isCandidate
   return best.length < n ? best.sort((a, b) => b.score - a.score) : best;
 }
 
-/** Okapi BM25 over titles and abstracts; a title counts twice, as titles name what a paper is about. */
-export class Bm25Index {
-  private readonly postings = new Map<string, Postings>();
-  private readonly lengths: Float32Array;
-  private readonly averageLength: number;
-  private readonly documentCount: number;
+const MAGIC = 'PSBM';
+const VERSION = 1;
 
-  constructor(documents: readonly ({ title: string; abstract: string } | undefined)[]) {
-    this.lengths = new Float32Array(documents.length);
+/**
+ * Okapi BM25 over titles and abstracts; a title counts twice, as titles name what a paper is about.
+ * Postings live in flat typed arrays (term → range of doc labels and frequencies): compact in
+ * memory, and saved and loaded as they are, so a large index starts without re-tokenizing.
+ */
+export class Bm25Index {
+  private constructor(
+    private readonly termIds: Map<string, number>,
+    /** Postings of term t are rows offsets[t] … offsets[t + 1] - 1. */
+    private readonly offsets: Uint32Array,
+    private readonly docs: Uint32Array,
+    private readonly freqs: Uint16Array,
+    private readonly lengths: Float32Array,
+    private readonly averageLength: number,
+    private readonly documentCount: number,
+  ) {}
+
+  static build(documents: readonly ({ title: string; abstract: string } | undefined)[]): Bm25Index {
+    const lengths = new Float32Array(documents.length);
+    const termIds = new Map<string, number>();
+    const perTerm: { docs: number[]; freqs: number[] }[] = [];
     let total = 0;
     let count = 0;
     documents.forEach((doc, label) => {
@@ -52,30 +62,43 @@ export class Bm25Index {
       const freqs = new Map<string, number>();
       for (const word of words) freqs.set(word, (freqs.get(word) ?? 0) + 1);
       for (const [word, freq] of freqs) {
-        let entry = this.postings.get(word);
-        if (!entry) this.postings.set(word, (entry = { docs: [], freqs: [] }));
-        entry.docs.push(label);
-        entry.freqs.push(freq);
+        let id = termIds.get(word);
+        if (id === undefined) {
+          id = perTerm.length;
+          termIds.set(word, id);
+          perTerm.push({ docs: [], freqs: [] });
+        }
+        perTerm[id]!.docs.push(label);
+        perTerm[id]!.freqs.push(Math.min(freq, 0xffff));
       }
-      this.lengths[label] = words.length;
+      lengths[label] = words.length;
       total += words.length;
       count++;
     });
-    this.documentCount = count;
-    this.averageLength = count ? total / count : 1;
+    const offsets = new Uint32Array(perTerm.length + 1);
+    perTerm.forEach((p, t) => (offsets[t + 1] = offsets[t]! + p.docs.length));
+    const docs = new Uint32Array(offsets[perTerm.length]!);
+    const freqs = new Uint16Array(docs.length);
+    perTerm.forEach((p, t) => {
+      docs.set(p.docs, offsets[t]!);
+      freqs.set(p.freqs, offsets[t]!);
+    });
+    return new Bm25Index(termIds, offsets, docs, freqs, lengths, count ? total / count : 1, count);
   }
 
   /** Scores every document for the query; labels index the returned array. */
   scores(query: string): Float64Array {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
-      const entry = this.postings.get(word);
-      if (!entry) continue;
-      const df = entry.docs.length;
+      const id = this.termIds.get(word);
+      if (id === undefined) continue;
+      const start = this.offsets[id]!;
+      const end = this.offsets[id + 1]!;
+      const df = end - start;
       const idf = Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
-      for (let i = 0; i < df; i++) {
-        const label = entry.docs[i]!;
-        const tf = entry.freqs[i]!;
+      for (let i = start; i < end; i++) {
+        const label = this.docs[i]!;
+        const tf = this.freqs[i]!;
         const norm = K1 * (1 - B + (B * this.lengths[label]!) / this.averageLength);
         scores[label]! += (idf * tf * (K1 + 1)) / (tf + norm);
       }
@@ -85,5 +108,54 @@ export class Bm25Index {
 
   search(query: string, n: number, isCandidate: (label: number) => boolean = () => true): Scored[] {
     return topN(this.scores(query), n, isCandidate);
+  }
+
+  /** "PSBM" | version | header length | JSON header (terms, counts) | offsets | docs | freqs | lengths */
+  serialize(): Buffer {
+    const header = Buffer.from(
+      JSON.stringify({
+        terms: [...this.termIds.keys()],
+        averageLength: this.averageLength,
+        documentCount: this.documentCount,
+        postings: this.docs.length,
+        labels: this.lengths.length,
+      }),
+    );
+    const prefix = Buffer.alloc(12);
+    prefix.write(MAGIC, 0, 'latin1');
+    prefix.writeUInt32LE(VERSION, 4);
+    prefix.writeUInt32LE(header.length, 8);
+    const pad = Buffer.alloc((4 - ((12 + header.length) % 4)) % 4);
+    const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const freqPad = Buffer.alloc(this.freqs.byteLength % 4);
+    return Buffer.concat([prefix, header, pad, bytes(this.offsets), bytes(this.docs), bytes(this.freqs), freqPad, bytes(this.lengths)]);
+  }
+
+  static deserialize(buffer: Buffer): Bm25Index {
+    if (buffer.toString('latin1', 0, 4) !== MAGIC || buffer.readUInt32LE(4) !== VERSION) throw new Error('not a paperscout BM25 index');
+    const headerLength = buffer.readUInt32LE(8);
+    const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as {
+      terms: string[];
+      averageLength: number;
+      documentCount: number;
+      postings: number;
+      labels: number;
+    };
+    let offset = 12 + headerLength;
+    offset += (4 - (offset % 4)) % 4;
+    // Copies into aligned arrays of their own, independent of the file buffer.
+    const take = <T>(make: (b: ArrayBuffer) => T, bytes: number): T => {
+      const copy = new ArrayBuffer(bytes);
+      new Uint8Array(copy).set(buffer.subarray(offset, offset + bytes));
+      offset += bytes;
+      return make(copy);
+    };
+    const offsets = take((b) => new Uint32Array(b), (header.terms.length + 1) * 4);
+    const docs = take((b) => new Uint32Array(b), header.postings * 4);
+    const freqs = take((b) => new Uint16Array(b), header.postings * 2);
+    offset += (header.postings * 2) % 4;
+    const lengths = take((b) => new Float32Array(b), header.labels * 4);
+    const termIds = new Map(header.terms.map((term, i) => [term, i]));
+    return new Bm25Index(termIds, offsets, docs, freqs, lengths, header.averageLength, header.documentCount);
   }
 }

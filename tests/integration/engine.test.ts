@@ -232,7 +232,7 @@ describe('persistence and corruption', () => {
 
   it.each([
     ['a truncated HNSW file', (d: string) => truncateSync(liveFile(d, 'hnsw.bin'), 1000)],
-    ['a bit-flipped papers file', (d: string) => appendFileSync(liveFile(d, 'papers.json'), ' ')],
+    ['a bit-flipped papers file', (d: string) => appendFileSync(liveFile(d, 'papers.jsonl'), ' ')],
     ['a corrupt manifest', (d: string) => writeFileSync(join(d, 'index', 'manifest.json'), '{"formatVersion": 1, "gen')],
     ['a missing sentence file', (d: string) => rmSync(liveFile(d, 'sentences.bin'))],
   ])('reports %s and rebuilds from the cache without re-embedding', async (_, corrupt) => {
@@ -271,6 +271,6 @@ describe('persistence and corruption', () => {
     const generations = readdirSync(join(dataDir, 'index')).filter((n) => n.startsWith('gen-'));
     expect(generations).toHaveLength(1);
     const files = readdirSync(join(dataDir, 'index', generations[0]!));
-    expect(files.sort()).toEqual(['hnsw.bin', 'papers.json', 'sentences.bin']);
+    expect(files.sort()).toEqual(['bm25.bin', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
   });
 });

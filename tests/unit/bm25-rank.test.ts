@@ -30,7 +30,7 @@ const docs = [
 ];
 
 describe('Bm25Index', () => {
-  const index = new Bm25Index(docs);
+  const index = Bm25Index.build(docs);
 
   it('ranks the document containing a rare query term first', () => {
     const results = index.search('message passing for molecules', 4);
@@ -53,7 +53,7 @@ describe('Bm25Index', () => {
   });
 
   it('weighs a term in the title above the same term in the abstract', () => {
-    const pair = new Bm25Index([
+    const pair = Bm25Index.build([
       { title: 'Kernel methods', abstract: 'We study regression on small tabular datasets.' },
       { title: 'Regression on small datasets', abstract: 'We study kernel methods for tabular data.' },
     ]);
@@ -69,7 +69,7 @@ describe('Bm25Index', () => {
   });
 
   it('skips missing documents and honours the candidate filter', () => {
-    const sparse = new Bm25Index([docs[0], undefined, docs[2]]);
+    const sparse = Bm25Index.build([docs[0], undefined, docs[2]]);
     expect(sparse.scores('molecules')).toHaveLength(3);
     expect(sparse.search('molecules perceptrons', 5).map((s) => s.label).sort()).toEqual([0, 2]);
     expect(sparse.search('molecules perceptrons', 5, (label) => label !== 2).map((s) => s.label)).toEqual([0]);
