@@ -77,7 +77,7 @@ export function modelFingerprint(config: EngineConfig, dimension: number): Model
   return { id, dimension, dtype: config.dtype, pooling, maxTokens, passagePrefix };
 }
 
-function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
+export function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
   const key = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 12);
   return join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`);
 }
@@ -210,11 +210,12 @@ export class Engine {
     const k = clampInt(options.k, 1, MAX_RESULTS, 5);
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
     const query = await this.embedder.embedQuery(text);
+    const embedded = performance.now();
     // Taken after the await: from here on everything is synchronous, so a reload cannot swap underneath.
     const snap = this.current;
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
     const dense = snap.nearest(query, depth);
-    const lexical = snap.bm25.search(text, depth, (label) => snap.papers[label] !== undefined);
+    const lexical = snap.bm25.search(text, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
     const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
@@ -229,9 +230,10 @@ export class Engine {
       };
     });
     const ranked = rankCandidates(evidence, this.weights);
+    const searched = performance.now();
     const confidence = ranked[0] ? this.confidence(ranked[0]) : 0;
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
-      const paper = snap.papers[candidate.label]!;
+      const paper = snap.paper(candidate.label);
       return {
         ...card(paper),
         rank: offset + i + 1,
@@ -239,10 +241,13 @@ export class Engine {
         summary: querySummary(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!),
       };
     });
+    const finished = performance.now();
+    const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100;
     return {
       query: text,
       truncated,
-      tookMs: Math.round((performance.now() - started) * 10) / 10,
+      tookMs: Math.round((finished - started) * 10) / 10,
+      timings: { embedMs: ms(started, embedded), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
       confidence,
       lowConfidence: confidence < this.lowConfidenceThreshold,
       searched: snap.count,
@@ -261,14 +266,14 @@ export class Engine {
     const snap = this.current;
     const label = this.resolveLabel(paperId);
     if (label === undefined) throw new UnknownPaperError(paperId);
-    return { paper: card(snap.papers[label]!), results: this.neighbours(label, clampInt(k, 1, MAX_RESULTS, 5)) };
+    return { paper: card(snap.paper(label)), results: this.neighbours(label, clampInt(k, 1, MAX_RESULTS, 5)) };
   }
 
   /** A paper by id, arXiv id or link, or (fuzzily) by title. */
   paper(idOrTitle: string): PaperDetail {
     const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.current.titles, idOrTitle)?.label;
     if (label === undefined) throw new UnknownPaperError(idOrTitle);
-    const paper = this.current.papers[label]!;
+    const paper = this.current.paper(label);
     return {
       ...card(paper),
       abstract: paper.abstract,
@@ -280,15 +285,14 @@ export class Engine {
 
   suggest(prefix: string, limit = 25): Suggestion[] {
     const snap = this.current;
-    return suggestTitles(snap.titles, prefix, limit).map((e) => ({ id: snap.papers[e.label]!.id, title: e.title }));
+    return suggestTitles(snap.titles, prefix, limit).map((e) => ({ id: snap.catalog.id(e.label)!, title: e.title }));
   }
 
   trending(options: { date?: string; limit?: number; offset?: number } = {}): TrendingResult {
     const snap = this.current;
     const days = [...snap.listings.keys()].sort().reverse();
     const date = options.date ?? days[0];
-    const listed = (date ? snap.listings.get(date) ?? [] : []).map((label) => ({ ...snap.papers[label]!, label }));
-    const ranked = date ? rankListing(listed, date) : [];
+    const ranked = date ? rankListing(snap.listings.get(date) ?? [], date, snap.catalog) : [];
     const limit = clampInt(options.limit, 1, MAX_RESULTS, 10);
     const offset = clampInt(options.offset, 0, Math.max(0, ranked.length - 1), 0);
     return {
@@ -296,10 +300,10 @@ export class Engine {
       days,
       total: ranked.length,
       offset,
-      items: ranked.slice(offset, offset + limit).map((paper, i) => ({
-        ...card(paper),
+      items: ranked.slice(offset, offset + limit).map((label, i) => ({
+        ...card(snap.paper(label)),
         rank: offset + i + 1,
-        tldr: this.tldr(paper.label),
+        tldr: this.tldr(label),
       })),
     };
   }
@@ -309,7 +313,7 @@ export class Engine {
     const snap = this.current;
     return ids.flatMap((id) => {
       const label = snap.labelById.get(id);
-      return label === undefined ? [] : [{ ...card(snap.papers[label]!), tldr: this.tldr(label) }];
+      return label === undefined ? [] : [{ ...card(snap.paper(label)), tldr: this.tldr(label) }];
     });
   }
 
@@ -348,7 +352,7 @@ export class Engine {
   private neighbours(label: number, k: number): SimilarHit[] {
     const snap = this.current;
     return snap.nearest(snap.vector(label), k, label).map((n, i) => ({
-      ...card(snap.papers[n.label]!),
+      ...card(snap.paper(n.label)),
       rank: i + 1,
       similarity: n.similarity,
       tldr: this.tldr(n.label),
@@ -356,7 +360,7 @@ export class Engine {
   }
 
   private tldr(label: number): string {
-    const paper = this.current.papers[label]!;
+    const paper = this.current.paper(label);
     if (paper.aiSummary) return paper.aiSummary;
     const span = this.current.sentences.get(label).spans[paper.tldrSentence];
     return span ? paper.abstract.slice(span.start, span.end) : paper.abstract;

@@ -26,6 +26,8 @@ export interface AskResult {
   /** True when the question was cut to the length limit. */
   truncated: boolean;
   tookMs: number;
+  /** Where the time went: embedding the question, retrieval and fusion, summaries. */
+  timings: { embedMs: number; searchMs: number; summaryMs: number };
   /** Semantic strength of the best match, 0..1; below the calibrated threshold it is `lowConfidence`. */
   confidence: number;
   /** True when even the best match is weak: the results are shown as leads, not answers. */

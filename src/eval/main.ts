@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     rows[name] = retrievalScores(await rankOf(engine, questions));
   }
   engine.weights = DEFAULT_WEIGHTS;
-  const titles = [...engine.snapshot.live()].map(([, p]) => ({ question: p.title, expected: [p.id] }));
+  const titles = [...engine.snapshot.liveLabels()].map((label) => ({ question: engine.snapshot.catalog.title(label), expected: [engine.snapshot.catalog.id(label)!] }));
   const titleMrr = retrievalScores(await rankOf(engine, titles)).mrr;
   const inDomainConfidence = await confidences(engine, questions.map((q) => q.question));
   const outOfDomainConfidence = await confidences(engine, outOfDomain);

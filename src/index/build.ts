@@ -7,9 +7,11 @@ import { pickTldrSentence } from '../engine/tldr.js';
 import { paperPassage, type Paper } from '../papers/paper.js';
 import { Bm25Index } from '../search/bm25.js';
 import { splitSentences, type Span } from '../text/sentences.js';
+import { Catalog, recordHash } from './catalog.js';
 import { EmbeddingCache, textHash } from './embedding-cache.js';
 import { commitGeneration, FILES, newGenerationDir } from './generation.js';
 import type { ModelFingerprint } from './manifest.js';
+import { PaperStore } from './paper-store.js';
 import { SentenceStore, SentenceStoreWriter } from './sentence-store.js';
 import { IndexSnapshot, type IndexedPaper } from './snapshot.js';
 
@@ -109,21 +111,23 @@ interface Plan {
   summary: Pick<BuildSummary, 'added' | 'updated' | 'removed' | 'refreshed'>;
 }
 
-/** One JSON line per label, written in pieces: a million papers would not fit in one string. */
-function writePaperLines(path: string, records: readonly (IndexedPaper | null)[]): void {
+/**
+ * One JSON line per label, written in pieces (a million papers would not fit in one string).
+ * Returns each line's byte offset, and the file length last, so records can be read one by one.
+ */
+function writePaperLines(path: string, records: readonly (IndexedPaper | null)[]): number[] {
+  const offsets = [0];
   const fd = openSync(path, 'w');
   try {
     for (let start = 0; start < records.length; start += 10_000) {
-      writeSync(fd, records.slice(start, start + 10_000).map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const lines = records.slice(start, start + 10_000).map((r) => `${JSON.stringify(r)}\n`);
+      for (const line of lines) offsets.push(offsets.at(-1)! + Buffer.byteLength(line));
+      writeSync(fd, lines.join(''));
     }
   } finally {
     closeSync(fd);
   }
-}
-
-function sameRecord(indexed: IndexedPaper, paper: Paper): boolean {
-  const { contentHash: _hash, tldrSentence: _tldr, ...record } = indexed;
-  return JSON.stringify(record) === JSON.stringify(paper);
+  return offsets;
 }
 
 function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: boolean): Plan {
@@ -133,21 +137,23 @@ function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: 
     const labels: (Prepared | undefined)[] = [];
     const reused = new Set<string>();
     const deleted: number[] = [];
-    previous.papers.forEach((old, label) => {
-      const next = old && incoming.get(old.id);
-      if (old && next && next.contentHash === old.contentHash) {
+    const { catalog } = previous;
+    for (let label = 0; label < catalog.size; label++) {
+      const id = catalog.id(label);
+      const next = id === null ? undefined : incoming.get(id);
+      if (id !== null && next && next.contentHash === catalog.contentHash(label)) {
         labels[label] = next;
-        reused.add(old.id);
-        if (!sameRecord(old, next.paper)) summary.refreshed++;
+        reused.add(id);
+        if (recordHash(next.paper) !== catalog.recordHash(label)) summary.refreshed++;
       } else {
         labels[label] = undefined;
-        if (old) {
+        if (id !== null) {
           deleted.push(label);
           if (next) summary.updated++;
           else summary.removed++;
         }
       }
-    });
+    }
     const fresh: number[] = [];
     for (const p of prepared) {
       if (reused.has(p.paper.id)) continue;
@@ -163,7 +169,7 @@ function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: 
   for (const p of prepared) {
     const old = previous?.labelById.get(p.paper.id);
     if (old === undefined) summary.added++;
-    else if (previous!.papers[old]!.contentHash !== p.contentHash) summary.updated++;
+    else if (previous!.catalog.contentHash(old) !== p.contentHash) summary.updated++;
   }
   if (previous) summary.removed = [...previous.labelById.keys()].filter((id) => !incoming.has(id)).length;
   return { labels: [...prepared], fresh: prepared.map((_, i) => i), deleted: [], incremental: false, summary };
@@ -241,7 +247,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     if (!p) return null;
     if (!freshSet.has(label)) {
       writer.copy(label, previous!.sentences.get(label));
-      return { ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.papers[label]!.tldrSentence };
+      return { ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.catalog.tldrSentence(label) };
     }
     const sentenceVectors = p.sentences.map((s) => vector(textHash(s)));
     writer.write(label, sentenceVectors);
@@ -249,7 +255,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     return { ...p.paper, contentHash: p.contentHash, tldrSentence };
   });
   writer.finish();
-  writePaperLines(join(dir, FILES.papers), records);
+  const offsets = writePaperLines(join(dir, FILES.papers), records);
+  const catalog = Catalog.fromRecords(records, labels.map((p) => p?.paper ?? null), offsets);
+  writeFileSync(join(dir, FILES.catalog), catalog.serialize());
   onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
   const bm25 = Bm25Index.build(records.map((r) => r ?? undefined));
   writeFileSync(join(dir, FILES.lexical), bm25.serialize());
@@ -264,7 +272,8 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const snapshot = new IndexSnapshot(
     manifest,
     dir,
-    records.map((r) => r ?? undefined),
+    catalog,
+    new PaperStore(join(dir, FILES.papers), catalog),
     graph,
     SentenceStore.open(join(dir, FILES.sentences), model.dimension),
     bm25,

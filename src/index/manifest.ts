@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 const fileEntry = z.object({ name: z.string().regex(/^[\w.-]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
 
@@ -25,7 +25,7 @@ export const manifestSchema = z.object({
   labels: z.array(z.string().nullable()),
   /** Digest of the paper records the generation was built from. */
   corpusDigest: z.string().length(64),
-  files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry }),
+  files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry, catalog: fileEntry }),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

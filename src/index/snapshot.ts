@@ -1,9 +1,10 @@
 import type { HierarchicalNSW } from 'hnswlib-node';
-import type { Paper } from '../papers/paper.js';
-import type { Bm25Index } from '../search/bm25.js';
-import { normalizeTitle } from '../papers/paper.js';
 import type { TitleEntry } from '../engine/lookup.js';
+import { normalizeTitle, type Paper } from '../papers/paper.js';
+import type { Bm25Index } from '../search/bm25.js';
+import type { Catalog } from './catalog.js';
 import type { Manifest } from './manifest.js';
+import type { PaperStore } from './paper-store.js';
 import type { SentenceStore } from './sentence-store.js';
 
 /** A paper as stored in the index: its record plus what indexing derived from it. */
@@ -33,19 +34,44 @@ export class IndexSnapshot {
   constructor(
     readonly manifest: Manifest,
     readonly dir: string,
-    readonly papers: readonly (IndexedPaper | undefined)[],
+    readonly catalog: Catalog,
+    private readonly records: PaperStore,
     readonly hnsw: HierarchicalNSW,
     readonly sentences: SentenceStore,
     readonly bm25: Bm25Index,
     efSearch: number,
   ) {
-    papers.forEach((paper, label) => paper && this.labelById.set(paper.id, label));
+    for (let label = 0; label < catalog.size; label++) {
+      const id = catalog.id(label);
+      if (id !== null) this.labelById.set(id, label);
+    }
     hnsw.setEf(efSearch);
+  }
+
+  get count(): number {
+    return this.labelById.size;
+  }
+
+  isLive(label: number): boolean {
+    return this.catalog.id(label) !== null;
+  }
+
+  /** The full record of a live paper (read from disk, then kept among the recently used). */
+  paper(label: number): IndexedPaper {
+    return this.records.get(label);
+  }
+
+  /** Every live label, in order. */
+  *liveLabels(): Generator<number> {
+    for (let label = 0; label < this.catalog.size; label++) if (this.isLive(label)) yield label;
   }
 
   /** Normalized titles for lookups, computed on first use: start-up need not pay for them. */
   get titles(): TitleEntry[] {
-    this.titleEntries ??= [...this.live()].map(([label, paper]) => ({ label, title: paper.title, normalized: normalizeTitle(paper.title) }));
+    this.titleEntries ??= [...this.liveLabels()].map((label) => {
+      const title = this.catalog.title(label);
+      return { label, title, normalized: normalizeTitle(title) };
+    });
     return this.titleEntries;
   }
 
@@ -53,8 +79,8 @@ export class IndexSnapshot {
   get listings(): Map<string, number[]> {
     if (!this.listingIndex) {
       this.listingIndex = new Map();
-      for (const [label, paper] of this.live()) {
-        for (const { date } of paper.listings ?? []) {
+      for (const label of this.liveLabels()) {
+        for (const { date } of this.catalog.listings(label)) {
           const day = this.listingIndex.get(date);
           if (day) day.push(label);
           else this.listingIndex.set(date, [label]);
@@ -62,18 +88,6 @@ export class IndexSnapshot {
       }
     }
     return this.listingIndex;
-  }
-
-  get count(): number {
-    return this.labelById.size;
-  }
-
-  /** Every live paper, in label order. */
-  *live(): Generator<[number, IndexedPaper]> {
-    for (let label = 0; label < this.papers.length; label++) {
-      const paper = this.papers[label];
-      if (paper) yield [label, paper];
-    }
   }
 
   /** Approximate nearest papers to a unit vector, best first. */
@@ -93,5 +107,6 @@ export class IndexSnapshot {
 
   close(): void {
     this.sentences.close();
+    this.records.close();
   }
 }

@@ -235,6 +235,7 @@ describe('persistence and corruption', () => {
     ['a bit-flipped papers file', (d: string) => appendFileSync(liveFile(d, 'papers.jsonl'), ' ')],
     ['a corrupt manifest', (d: string) => writeFileSync(join(d, 'index', 'manifest.json'), '{"formatVersion": 1, "gen')],
     ['a missing sentence file', (d: string) => rmSync(liveFile(d, 'sentences.bin'))],
+    ['a rewritten catalog', (d: string) => writeFileSync(liveFile(d, 'catalog.json'), '{"ids": []}')],
   ])('reports %s and rebuilds from the cache without re-embedding', async (_, corrupt) => {
     const dataDir = seededDataDir();
     corrupt(dataDir);
@@ -271,6 +272,6 @@ describe('persistence and corruption', () => {
     const generations = readdirSync(join(dataDir, 'index')).filter((n) => n.startsWith('gen-'));
     expect(generations).toHaveLength(1);
     const files = readdirSync(join(dataDir, 'index', generations[0]!));
-    expect(files.sort()).toEqual(['bm25.bin', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
+    expect(files.sort()).toEqual(['bm25.bin', 'catalog.json', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
   });
 });
