@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
 import { DEFAULT_MODEL, KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
+import { isInside } from './util/paths.js';
 import { UserError } from './errors.js';
 
 /** Thrown with every wrong variable named, so a user can fix them all at once. */
@@ -42,7 +43,6 @@ const engineEnv = z.object({
 export interface EngineConfig {
   dataDir: string;
   sourcePaths: string[];
-  allowExternalPaths: boolean;
   modelsDir: string;
   model: Omit<ModelSpec, 'dimension' | 'maven'>;
   dtype: 'q8' | 'fp32' | 'fp16';
@@ -83,14 +83,25 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
   const id = resolveModelId(e.EMBEDDING_MODEL);
   const known = KNOWN_MODELS[id];
   const dataDir = resolve(cwd, e.PAPERSCOUT_DATA_DIR);
+  const sourcePaths = e.PAPERSCOUT_SOURCES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => resolve(cwd, p));
+  const modelsDir = e.PAPERSCOUT_MODELS_DIR ? resolve(cwd, e.PAPERSCOUT_MODELS_DIR) : resolve(dataDir, 'models');
+  if (!e.PAPERSCOUT_ALLOW_EXTERNAL_PATHS) {
+    // Configured paths stay inside the project's data/ and seeds/ unless explicitly allowed.
+    const roots = [resolve(cwd, 'data'), resolve(cwd, 'seeds')];
+    const outside = [
+      ['PAPERSCOUT_DATA_DIR', [dataDir]],
+      ['PAPERSCOUT_SOURCES', sourcePaths],
+      ['PAPERSCOUT_MODELS_DIR', [modelsDir]],
+    ].flatMap(([name, paths]) => (paths as string[]).filter((p) => !roots.some((root) => isInside(p, root))).map((p) => `${name}: ${p} is outside data/ and seeds/; set PAPERSCOUT_ALLOW_EXTERNAL_PATHS=true to allow it`));
+    if (outside.length) throw new ConfigError(outside);
+  }
   return {
     dataDir,
-    sourcePaths: e.PAPERSCOUT_SOURCES.split(',')
-      .map((p) => p.trim())
-      .filter(Boolean)
-      .map((p) => resolve(cwd, p)),
-    allowExternalPaths: e.PAPERSCOUT_ALLOW_EXTERNAL_PATHS,
-    modelsDir: e.PAPERSCOUT_MODELS_DIR ? resolve(cwd, e.PAPERSCOUT_MODELS_DIR) : resolve(dataDir, 'models'),
+    sourcePaths,
+    modelsDir,
     model: {
       id,
       pooling: e.EMBEDDING_POOLING ?? known?.pooling ?? 'mean',

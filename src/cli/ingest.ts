@@ -11,9 +11,9 @@ import { confinePath } from '../util/paths.js';
  * Validates a file of papers and stores them, normalized to JSONL, under data/ingested/, which every
  * reload reads. Returns what was found; the index update is the caller's next step.
  */
-export async function ingestFile(config: EngineConfig, file: string): Promise<string> {
+export async function ingestFile(config: EngineConfig, file: string, allowOutside = false): Promise<string> {
   const roots = [config.dataDir, ...config.sourcePaths.map((p) => (sourceKind(p) ? dirname(p) : p))];
-  const path = confinePath(file, roots, config.allowExternalPaths);
+  const path = confinePath(file, roots, allowOutside);
   const kind = sourceKind(path);
   if (!kind || kind === 'arxiv-ids') {
     throw new UserError(`${file}: expected a .txt daily-papers page, a .jsonl of papers or a daily-papers .json file`);

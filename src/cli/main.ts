@@ -169,8 +169,9 @@ program
   .command('ingest')
   .description('add papers from a file (seed page .txt, .jsonl, or daily-papers .json) to the index')
   .argument('<file>', 'a file inside seeds/ or data/')
-  .action(async (file: string) => {
-    process.stdout.write(`${await ingestFile(config(), file)}\n`);
+  .option('--allow-outside', 'read a file outside seeds/ and data/')
+  .action(async (file: string, opts: { allowOutside?: boolean }) => {
+    process.stdout.write(`${await ingestFile(config(), file, opts.allowOutside)}\n`);
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
   });
 

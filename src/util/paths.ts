@@ -6,7 +6,7 @@ export class PathOutsideError extends UserError {
   constructor(path: string, roots: readonly string[]) {
     super(
       `Refusing ${path}: paperscout only reads and writes inside ${roots.join(' and ')}. ` +
-        'Copy the file there, or set PAPERSCOUT_ALLOW_EXTERNAL_PATHS=true to allow other locations.',
+        'Copy the file there, or pass --allow-outside to read it where it is.',
     );
   }
 }

@@ -29,6 +29,7 @@ describe('the bot process', () => {
           PAPERSCOUT_MODELS_DIR: MODELS,
           PAPERSCOUT_SOURCES: SEEDS,
           MODEL_OFFLINE: 'true',
+    PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
           LOG_LEVEL: 'debug',
         },
       });

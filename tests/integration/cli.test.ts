@@ -23,6 +23,7 @@ async function cli(args: string[], options: { env?: Record<string, string>; inpu
     PAPERSCOUT_MODELS_DIR: MODELS,
     PAPERSCOUT_SOURCES: SEEDS,
     MODEL_OFFLINE: 'true',
+    PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
     ...options.env,
   };
   const child = execFileAsync('node', [CLI, ...args], { cwd: ROOT, env, timeout: 60_000 });
@@ -120,7 +121,7 @@ describe('paperscout CLI', () => {
     const run = await cli(['ingest', '../../etc/passwd']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Refusing \.\.\/\.\.\/etc\/passwd/);
-    expect(run.stderr).toContain('PAPERSCOUT_ALLOW_EXTERNAL_PATHS');
+    expect(run.stderr).toContain('--allow-outside');
   });
 
   it('explains an empty question, a bad setting and a missing model, without a stack trace', async () => {

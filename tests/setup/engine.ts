@@ -23,6 +23,8 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): E
     PAPERSCOUT_DATA_DIR: dataDir,
     PAPERSCOUT_MODELS_DIR: MODELS,
     PAPERSCOUT_SOURCES: SEEDS,
+    // Tests keep their data in temporary folders, outside the project's data/.
+    PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
     MODEL_OFFLINE: 'true',
     ...env,
   });

@@ -21,7 +21,6 @@ describe('loadEngineConfig', () => {
     expect(config).toMatchObject({
       dataDir: resolve(cwd, 'data'),
       sourcePaths: [resolve(cwd, 'seeds')],
-      allowExternalPaths: false,
       modelsDir: resolve(cwd, 'data/models'),
       model: { id: 'Xenova/all-MiniLM-L6-v2', pooling: 'mean', maxTokens: 256, queryPrefix: '', passagePrefix: '' },
       dtype: 'q8',
@@ -37,11 +36,13 @@ describe('loadEngineConfig', () => {
   });
 
   it('resolves paths against cwd, splits sources on commas and defaults models under the data dir', () => {
-    const config = loadEngineConfig({ PAPERSCOUT_DATA_DIR: 'var/ps', PAPERSCOUT_SOURCES: ' a.jsonl, ,/abs/b ,' }, cwd);
+    const allow = { PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true' };
+    const config = loadEngineConfig({ ...allow, PAPERSCOUT_DATA_DIR: 'var/ps', PAPERSCOUT_SOURCES: ' a.jsonl, ,/abs/b ,' }, cwd);
     expect(config.dataDir).toBe('/srv/paperscout/var/ps');
     expect(config.sourcePaths).toEqual(['/srv/paperscout/a.jsonl', '/abs/b']);
     expect(config.modelsDir).toBe('/srv/paperscout/var/ps/models');
-    expect(loadEngineConfig({ PAPERSCOUT_MODELS_DIR: 'm' }, cwd).modelsDir).toBe('/srv/paperscout/m');
+    expect(loadEngineConfig({ ...allow, PAPERSCOUT_MODELS_DIR: 'm' }, cwd).modelsDir).toBe('/srv/paperscout/m');
+    expect(loadEngineConfig({ PAPERSCOUT_SOURCES: 'seeds/a.txt,data/feed' }, cwd).sourcePaths).toEqual(['/srv/paperscout/seeds/a.txt', '/srv/paperscout/data/feed']);
   });
 
   it('resolves the bge-small alias with its query prefix and cls pooling', () => {
@@ -79,7 +80,7 @@ describe('loadEngineConfig', () => {
     );
     expect(config.hnsw).toEqual({ m: 32, efConstruction: 200, efSearch: 100 });
     expect(config.batchSize).toBe(4);
-    expect(config.allowExternalPaths).toBe(true);
+    expect(config.dataDir).toBe(resolve(cwd, 'data'));
     expect(config.lowConfidenceThreshold).toBe(0.42);
     expect(config.dtype).toBe('fp32');
     expect(config.logLevel).toBe('warn');
@@ -124,5 +125,15 @@ describe('loadEngineConfig', () => {
     expect(loadEngineConfig({ MODEL_OFFLINE: '', HF_HUB_OFFLINE: '1' }, cwd).offline).toBe(true);
     expect(loadEngineConfig({ MODEL_OFFLINE: 'false' }, cwd).offline).toBe(false);
     expect(loadEngineConfig({ HF_HUB_OFFLINE: '0' }, cwd).offline).toBe(false);
+  });
+
+  it('keeps configured paths inside data/ and seeds/ unless explicitly allowed', () => {
+    const error = configError({ PAPERSCOUT_DATA_DIR: '/var/lib/elsewhere', PAPERSCOUT_SOURCES: 'seeds,../../etc', PAPERSCOUT_MODELS_DIR: 'data/models' });
+    expect(error.problems).toHaveLength(2);
+    expect(error.problems[0]).toMatch(/^PAPERSCOUT_DATA_DIR: \/var\/lib\/elsewhere is outside data\/ and seeds\//);
+    expect(error.problems[1]).toMatch(/^PAPERSCOUT_SOURCES: .*etc is outside/);
+    expect(error.message).toContain('PAPERSCOUT_ALLOW_EXTERNAL_PATHS=true');
+    const allowed = loadEngineConfig({ PAPERSCOUT_DATA_DIR: '/var/lib/elsewhere', PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true' }, cwd);
+    expect(allowed.dataDir).toBe('/var/lib/elsewhere');
   });
 });

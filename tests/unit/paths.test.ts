@@ -72,7 +72,7 @@ describe('confinePath', () => {
     expect(message).toContain('../../etc/passwd');
     expect(message).toContain(data);
     expect(message).toContain(seeds);
-    expect(message).toContain('PAPERSCOUT_ALLOW_EXTERNAL_PATHS');
+    expect(message).toContain('--allow-outside');
   });
 
   it('refuses a path that climbs out of a root with ..', () => {
