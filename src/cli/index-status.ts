@@ -31,10 +31,10 @@ export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
   const broken: string[] = [];
   for (const entry of Object.values(manifest.files)) {
     const path = join(dir, entry.name);
-    if (!existsSync(path) || sha256File(path) !== entry.sha256) broken.push(entry.name);
+    if (!existsSync(path) || (await sha256File(path)) !== entry.sha256) broken.push(entry.name);
   }
   const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
-  const upToDate = corpusDigest(loadSources(sourcePaths).papers) === manifest.corpusDigest;
+  const upToDate = corpusDigest((await loadSources(sourcePaths)).papers) === manifest.corpusDigest;
   const lines = [
     `Index ${manifest.generation} in ${indexDir}`,
     `  papers: ${manifest.count}`,

@@ -18,7 +18,7 @@ export async function ingestFile(config: EngineConfig, file: string, allowOutsid
   if (!kind || kind === 'arxiv-ids') {
     throw new UserError(`${file}: expected a .txt daily-papers page, a .jsonl of papers or a daily-papers .json file`);
   }
-  const { papers, problems } = loadSources([path]);
+  const { papers, problems } = await loadSources([path]);
   const report = problems.map(formatProblem);
   if (!papers.length) throw new UserError(`${file} holds no usable papers.${report.length ? `\n${report.join('\n')}` : ''}`);
   const target = join(config.dataDir, 'ingested', `${basename(path).replace(/\.[^.]+$/, '')}.jsonl`);

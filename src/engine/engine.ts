@@ -140,7 +140,7 @@ export class Engine {
     force = false,
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
     const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
-    const { papers, problems } = loadSources(sourcePaths);
+    const { papers, problems } = await loadSources(sourcePaths);
     for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
     if (!papers.length) throw new NoPapersError(sourcePaths, problems);
 

@@ -9,6 +9,7 @@ import { Bm25Index } from '../search/bm25.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { Catalog, recordHash } from './catalog.js';
 import { EmbeddingCache, textHash } from './embedding-cache.js';
+import { cooperative, runCooperatively, runToEnd } from '../util/cooperative.js';
 import { commitGeneration, FILES, newGenerationDir } from './generation.js';
 import type { ModelFingerprint } from './manifest.js';
 import { PaperStore } from './paper-store.js';
@@ -58,10 +59,17 @@ const MAX_DELETED_SHARE = 0.2;
 // New vectors are saved to the cache in chunks, so an interrupted build keeps most of its work.
 const CACHE_FLUSH_EVERY = 512;
 
-export function corpusDigest(papers: readonly Paper[]): string {
+export function* corpusDigestSteps(papers: readonly Paper[]): Generator<void, string> {
   const hash = createHash('sha256');
-  for (const paper of papers) hash.update(JSON.stringify(paper)).update('\n');
+  for (const paper of papers) {
+    hash.update(JSON.stringify(paper)).update('\n');
+    yield;
+  }
   return hash.digest('hex');
+}
+
+export function corpusDigest(papers: readonly Paper[]): string {
+  return runToEnd(corpusDigestSteps(papers));
 }
 
 interface Prepared {
@@ -88,8 +96,13 @@ function prepare(paper: Paper): Prepared {
 async function embedMissing(
   texts: ReadonlyMap<string, string>,
   { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
+  tick: () => Promise<void> | undefined,
 ): Promise<Set<string>> {
-  const missing = [...texts].filter(([hash]) => !cache.has(hash));
+  const missing: [string, string][] = [];
+  for (const entry of texts) {
+    if (!cache.has(entry[0])) missing.push(entry);
+    await tick();
+  }
   for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
     const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
     const embedded = await embedder.embedPassages(
@@ -115,14 +128,15 @@ interface Plan {
  * One JSON line per label, written in pieces (a million papers would not fit in one string).
  * Returns each line's byte offset, and the file length last, so records can be read one by one.
  */
-function writePaperLines(path: string, records: readonly (IndexedPaper | null)[]): number[] {
+function* paperLineSteps(path: string, records: readonly (IndexedPaper | null)[]): Generator<void, number[]> {
   const offsets = [0];
   const fd = openSync(path, 'w');
   try {
-    for (let start = 0; start < records.length; start += 10_000) {
-      const lines = records.slice(start, start + 10_000).map((r) => `${JSON.stringify(r)}\n`);
+    for (let start = 0; start < records.length; start += 1000) {
+      const lines = records.slice(start, start + 1000).map((r) => `${JSON.stringify(r)}\n`);
       for (const line of lines) offsets.push(offsets.at(-1)! + Buffer.byteLength(line));
       writeSync(fd, lines.join(''));
+      yield;
     }
   } finally {
     closeSync(fd);
@@ -130,7 +144,7 @@ function writePaperLines(path: string, records: readonly (IndexedPaper | null)[]
   return offsets;
 }
 
-function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: boolean): Plan {
+function* planSteps(prepared: Prepared[], previous: IndexSnapshot | undefined, force: boolean): Generator<void, Plan> {
   const summary = { added: 0, updated: 0, removed: 0, refreshed: 0 };
   const incoming = new Map(prepared.map((p) => [p.paper.id, p]));
   if (previous && !force) {
@@ -139,6 +153,7 @@ function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: 
     const deleted: number[] = [];
     const { catalog } = previous;
     for (let label = 0; label < catalog.size; label++) {
+      yield;
       const id = catalog.id(label);
       const next = id === null ? undefined : incoming.get(id);
       if (id !== null && next && next.contentHash === catalog.contentHash(label)) {
@@ -183,7 +198,9 @@ function plan(prepared: Prepared[], previous: IndexSnapshot | undefined, force: 
 export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
   const started = performance.now();
   const { papers, previous, model, hnsw: params, indexDir, onProgress } = options;
-  const digest = corpusDigest(papers);
+  // Every long loop yields now and then: the bot keeps answering while a large index is rebuilt.
+  const tick = cooperative();
+  const digest = await runCooperatively(corpusDigestSteps(papers), tick);
   if (previous && !options.force && previous.manifest.corpusDigest === digest) {
     const tookMs = performance.now() - started;
     return {
@@ -195,8 +212,12 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     };
   }
 
-  const prepared = papers.map(prepare);
-  const { labels, fresh, deleted, incremental, summary } = plan(prepared, previous, options.force ?? false);
+  const prepared: Prepared[] = [];
+  for (const paper of papers) {
+    prepared.push(prepare(paper));
+    await tick();
+  }
+  const { labels, fresh, deleted, incremental, summary } = await runCooperatively(planSteps(prepared, previous, options.force ?? false), tick);
 
   // Paper vectors are needed for new labels (and all of them on a full rebuild); sentence vectors for
   // new labels only, since unchanged papers' sentence rows are copied from the previous store.
@@ -206,7 +227,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     texts.set(p.contentHash, paperPassage(p.paper));
     p.sentences.forEach((s) => texts.set(textHash(s), s));
   }
-  const embedded = await embedMissing(texts, options);
+  const embedded = await embedMissing(texts, options, tick);
   const vector = (hash: string) => {
     const found = options.cache.get(hash);
     if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
@@ -233,33 +254,38 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     } else {
       graph.initIndex({ maxElements: Math.max(labels.length, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
     }
-    fresh.forEach((label, i) => {
+    for (const [i, label] of fresh.entries()) {
       graph.addPoint(Array.from(vector(labels[label]!.contentHash)), label);
       if (i % 1000 === 999) onProgress?.({ phase: 'indexing', done: i + 1, total: fresh.length });
-    });
+      await tick();
+    }
     await graph.writeIndex(join(dir, FILES.index));
   }
   onProgress?.({ phase: 'saving', done: 0, total: labels.length });
 
   const freshSet = new Set(fresh);
   const writer = new SentenceStoreWriter(join(dir, FILES.sentences), model.dimension, labels.map((p) => p?.spans ?? []));
-  const records: (IndexedPaper | null)[] = labels.map((p, label) => {
-    if (!p) return null;
-    if (!freshSet.has(label)) {
+  const records: (IndexedPaper | null)[] = [];
+  for (const [label, p] of labels.entries()) {
+    await tick();
+    if (!p) {
+      records.push(null);
+    } else if (!freshSet.has(label)) {
       writer.copy(label, previous!.sentences.get(label));
-      return { ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.catalog.tldrSentence(label) };
+      records.push({ ...p.paper, contentHash: p.contentHash, tldrSentence: previous!.catalog.tldrSentence(label) });
+    } else {
+      const sentenceVectors = p.sentences.map((s) => vector(textHash(s)));
+      writer.write(label, sentenceVectors);
+      const tldrSentence = pickTldrSentence(p.sentences, sentenceVectors, vector(p.contentHash));
+      records.push({ ...p.paper, contentHash: p.contentHash, tldrSentence });
     }
-    const sentenceVectors = p.sentences.map((s) => vector(textHash(s)));
-    writer.write(label, sentenceVectors);
-    const tldrSentence = pickTldrSentence(p.sentences, sentenceVectors, vector(p.contentHash));
-    return { ...p.paper, contentHash: p.contentHash, tldrSentence };
-  });
+  }
   writer.finish();
-  const offsets = writePaperLines(join(dir, FILES.papers), records);
+  const offsets = await runCooperatively(paperLineSteps(join(dir, FILES.papers), records), tick);
   const catalog = Catalog.fromRecords(records, labels.map((p) => p?.paper ?? null), offsets);
   writeFileSync(join(dir, FILES.catalog), catalog.serialize());
   onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
-  const bm25 = Bm25Index.build(records.map((r) => r ?? undefined));
+  const bm25 = await runCooperatively(Bm25Index.buildSteps(records.map((r) => r ?? undefined)), tick);
   writeFileSync(join(dir, FILES.lexical), bm25.serialize());
 
   const manifest = await commitGeneration(indexDir, generation, {

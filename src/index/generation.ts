@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import writeFileAtomic from 'write-file-atomic';
@@ -40,14 +41,14 @@ export function manifestPath(indexDir: string): string {
 }
 
 /** SHA-256 of a file, read in large chunks (several times faster than a stream for big files). */
-export function sha256File(path: string): string {
+export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
+  const file = await open(path, 'r');
   try {
-    const chunk = Buffer.alloc(16 << 20);
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+    const chunk = Buffer.alloc(4 << 20);
+    for (let n; (n = (await file.read(chunk, 0, chunk.length, null)).bytesRead) > 0; ) hash.update(chunk.subarray(0, n));
   } finally {
-    closeSync(fd);
+    await file.close();
   }
   return hash.digest('hex');
 }
@@ -78,7 +79,7 @@ async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
   if (statSync(path).size !== entry.bytes) {
     throw new IndexLoadError('corrupt', `${path} has ${statSync(path).size} bytes, the manifest says ${entry.bytes} (truncated or overwritten)`);
   }
-  if (sha256File(path) !== entry.sha256) {
+  if ((await sha256File(path)) !== entry.sha256) {
     throw new IndexLoadError('corrupt', `${path} does not match its checksum in the manifest`);
   }
 }
@@ -116,9 +117,9 @@ export function newGenerationDir(indexDir: string): { generation: string; dir: s
   return { generation, dir };
 }
 
-function describeFile(dir: string, name: string): FileEntry {
+async function describeFile(dir: string, name: string): Promise<FileEntry> {
   const path = join(dir, name);
-  return { name, bytes: statSync(path).size, sha256: sha256File(path) };
+  return { name, bytes: statSync(path).size, sha256: await sha256File(path) };
 }
 
 /**
@@ -137,11 +138,11 @@ export async function commitGeneration(
     createdAt: new Date().toISOString(),
     ...meta,
     files: {
-      index: describeFile(dir, FILES.index),
-      papers: describeFile(dir, FILES.papers),
-      sentences: describeFile(dir, FILES.sentences),
-      lexical: describeFile(dir, FILES.lexical),
-      catalog: describeFile(dir, FILES.catalog),
+      index: await describeFile(dir, FILES.index),
+      papers: await describeFile(dir, FILES.papers),
+      sentences: await describeFile(dir, FILES.sentences),
+      lexical: await describeFile(dir, FILES.lexical),
+      catalog: await describeFile(dir, FILES.catalog),
     },
   };
   await writeFileAtomic(manifestPath(indexDir), JSON.stringify(manifest));

@@ -1,33 +1,44 @@
 import { parseArxivId, type Paper } from './paper.js';
 import { describeZodError, paperRecordSchema } from './paper-schema.js';
 import type { ParsedSource } from './problems.js';
+import { runToEnd } from '../util/cooperative.js';
 
 function arxivIdFromUrl(url: string | undefined): string | undefined {
   const match = url && /arxiv\.org\/(?:abs|pdf)\/([^?#]+?)(?:\.pdf)?$/.exec(url);
   return match ? parseArxivId(match[1]!) : undefined;
 }
 
-/** Parses JSONL in the canonical `Paper` shape; bad lines are reported with their line number. */
-export function parseJsonl(text: string, source: string): ParsedSource<Paper> {
+/**
+ * Parses JSONL in the canonical `Paper` shape, one step per line (see util/cooperative.ts);
+ * bad lines are reported with their line number.
+ */
+export function* jsonlSteps(text: string, source: string): Generator<void, ParsedSource<Paper>> {
   const result: ParsedSource<Paper> = { items: [], problems: [] };
-  text.split(/\r\n|\r|\n/).forEach((line, index) => {
-    if (!line.trim()) return;
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let index = 0; index < lines.length; index++) {
+    yield;
+    const line = lines[index]!;
+    if (!line.trim()) continue;
     const location = `line ${index + 1}`;
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch (error) {
       result.problems.push({ source, location, message: `not valid JSON (${(error as Error).message})` });
-      return;
+      continue;
     }
     const parsed = paperRecordSchema.safeParse(json);
     if (!parsed.success) {
       result.problems.push({ source, location, message: describeZodError(parsed.error) });
-      return;
+      continue;
     }
     const record = parsed.data;
     const arxivId = parseArxivId(record.arxivId ?? '') ?? parseArxivId(record.id) ?? arxivIdFromUrl(record.url);
     result.items.push({ ...record, arxivId, id: arxivId ?? record.id });
-  });
+  }
   return result;
+}
+
+export function parseJsonl(text: string, source: string): ParsedSource<Paper> {
+  return runToEnd(jsonlSteps(text, source));
 }

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { idsByNormalizedTitle, parseArxivIdTable, type ArxivIdRow } from './arxiv-ids.js';
 import { parseDailyPapersFile } from './hf-daily.js';
-import { parseJsonl } from './jsonl.js';
+import { jsonlSteps } from './jsonl.js';
+import { cooperative, runCooperatively } from '../util/cooperative.js';
 import { inferListingDate } from './listing-date.js';
 import { dedupePapers } from './merge.js';
 import { normalizeTitle, slugId, type Paper } from './paper.js';
@@ -71,7 +72,8 @@ export interface LoadedSources {
  * Reads every source into deduplicated papers. arXiv-id tables are applied to every source, so a
  * paper known only by title still gets its real id and links. A bad file is reported, never fatal.
  */
-export function loadSources(paths: readonly string[], today = new Date()): LoadedSources {
+export async function loadSources(paths: readonly string[], today = new Date()): Promise<LoadedSources> {
+  const tick = cooperative();
   const { files, problems } = listSourceFiles(paths);
   const texts = new Map<string, string>();
   for (const file of files) {
@@ -98,7 +100,7 @@ export function loadSources(paths: readonly string[], today = new Date()): Loade
       kind === 'seed-page'
         ? seedPagePapers(text, file, ids, today)
         : kind === 'jsonl'
-          ? parseJsonl(text, file)
+          ? await runCooperatively(jsonlSteps(text, file), tick)
           : kind === 'daily-papers'
             ? parseDailyPapersFile(text, file)
             : undefined;
@@ -109,5 +111,6 @@ export function loadSources(paths: readonly string[], today = new Date()): Loade
       papers.push(arxivId ? { ...paper, arxivId, id: arxivId } : paper);
     }
   }
+  await tick();
   return { papers: dedupePapers(papers), problems, files };
 }

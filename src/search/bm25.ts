@@ -1,4 +1,5 @@
 import { terms } from '../text/terms.js';
+import { runToEnd } from '../util/cooperative.js';
 
 export interface Scored {
   label: number;
@@ -51,13 +52,19 @@ export class Bm25Index {
   ) {}
 
   static build(documents: readonly ({ title: string; abstract: string } | undefined)[]): Bm25Index {
+    return runToEnd(Bm25Index.buildSteps(documents));
+  }
+
+  /** Builds the index one document per step (see util/cooperative.ts). */
+  static *buildSteps(documents: readonly ({ title: string; abstract: string } | undefined)[]): Generator<void, Bm25Index> {
     const lengths = new Float32Array(documents.length);
     const termIds = new Map<string, number>();
     const perTerm: { docs: number[]; freqs: number[] }[] = [];
     let total = 0;
     let count = 0;
-    documents.forEach((doc, label) => {
-      if (!doc) return;
+    for (const [label, doc] of documents.entries()) {
+      yield;
+      if (!doc) continue;
       const words = [...terms(doc.title), ...terms(doc.title), ...terms(doc.abstract)];
       const freqs = new Map<string, number>();
       for (const word of words) freqs.set(word, (freqs.get(word) ?? 0) + 1);
@@ -74,7 +81,7 @@ export class Bm25Index {
       lengths[label] = words.length;
       total += words.length;
       count++;
-    });
+    }
     const offsets = new Uint32Array(perTerm.length + 1);
     perTerm.forEach((p, t) => (offsets[t + 1] = offsets[t]! + p.docs.length));
     const docs = new Uint32Array(offsets[perTerm.length]!);

@@ -29,7 +29,7 @@ describe('daily papers client', () => {
     expect(day.problems).toEqual([]);
     const dir = tempDir();
     await fetchDays(['2025-03-13'], dir, options());
-    const { papers } = loadSources([join(dir, 'feed')]);
+    const { papers } = await loadSources([join(dir, 'feed')]);
     const draft = papers.find((p) => p.id === '2503.09003')!;
     expect(draft).toMatchObject({
       arxivId: '2503.09003',

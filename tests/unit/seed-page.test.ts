@@ -67,8 +67,8 @@ describe('seed page parser', () => {
 });
 
 describe('seed sources', () => {
-  it('gives seed papers their real arXiv ids and the list date 2025-03-12', () => {
-    const { papers, problems } = loadSources([SEEDS]);
+  it('gives seed papers their real arXiv ids and the list date 2025-03-12', async () => {
+    const { papers, problems } = await loadSources([SEEDS]);
     expect(problems).toEqual([]);
     expect(papers).toHaveLength(64);
     expect(papers.every((p) => p.arxivId && p.id === p.arxivId)).toBe(true);
@@ -77,8 +77,8 @@ describe('seed sources', () => {
     expect(mlps.listings).toEqual([{ date: '2025-03-12', rank: 2 }]);
   });
 
-  it('falls back to slug ids without the id table, never inventing an arXiv id', () => {
-    const { papers } = loadSources([SEED_PAGE]);
+  it('falls back to slug ids without the id table, never inventing an arXiv id', async () => {
+    const { papers } = await loadSources([SEED_PAGE]);
     expect(papers).toHaveLength(64);
     expect(papers.every((p) => p.arxivId === undefined && /^[a-z0-9-]+-[0-9a-f]{8}$/.test(p.id))).toBe(true);
     expect(new Set(papers.map((p) => p.id)).size).toBe(64);

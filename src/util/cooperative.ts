@@ -1,0 +1,34 @@
+/**
+ * Long synchronous loops call the returned function on each step; it yields to the event loop
+ * whenever `sliceMs` has passed, so the bot keeps acknowledging interactions within milliseconds
+ * while a large index is read, built or written on the same thread.
+ */
+export function cooperative(sliceMs = 15): () => Promise<void> | undefined {
+  let sliceStart = performance.now();
+  return () => {
+    if (performance.now() - sliceStart < sliceMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        sliceStart = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
+/** Runs a step-by-step job to the end at once. */
+export function runToEnd<T>(job: Generator<unknown, T>): T {
+  for (;;) {
+    const step = job.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a step-by-step job, yielding to the event loop between steps as `tick` decides. */
+export async function runCooperatively<T>(job: Generator<unknown, T>, tick = cooperative()): Promise<T> {
+  for (;;) {
+    const step = job.next();
+    if (step.done) return step.value;
+    await tick();
+  }
+}
