@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
-import { buildIndex, type BuildProgress, type BuildSummary } from '../index/build.js';
+import { buildIndex, unchangedSummary, type BuildProgress, type BuildSummary } from '../index/build.js';
 import { EmbeddingCache } from '../index/embedding-cache.js';
 import { IndexLoadError, loadGeneration } from '../index/generation.js';
 import type { ModelFingerprint } from '../index/manifest.js';
@@ -12,7 +12,7 @@ import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { formatProblem, type SourceProblem } from '../papers/problems.js';
-import { loadSources } from '../papers/sources.js';
+import { loadSources, sourcesStamp } from '../papers/sources.js';
 import { dot } from '../search/vectors.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
@@ -139,7 +139,12 @@ export class Engine {
     onProgress?: (progress: BuildProgress) => void,
     force = false,
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
+    const started = performance.now();
     const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
+    const stamp = sourcesStamp(sourcePaths);
+    if (previous && !force && previous.manifest.sourcesStamp === stamp) {
+      return { snapshot: previous, report: { ...unchangedSummary(previous, performance.now() - started), problems: [] } };
+    }
     const { papers, problems } = await loadSources(sourcePaths);
     for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
     if (!papers.length) throw new NoPapersError(sourcePaths, problems);
@@ -159,6 +164,7 @@ export class Engine {
         hnsw: config.hnsw,
         force,
         onProgress,
+        sourcesStamp: stamp,
       });
       return { snapshot, report: { ...summary, problems } };
     } finally {

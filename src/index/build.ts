@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, linkSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, openSync, writeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { Embedder } from '../embedding/embedder.js';
@@ -51,6 +52,8 @@ export interface BuildOptions {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /** Rebuild the graph from scratch even when an incremental update would do. */
   force?: boolean;
+  /** Recorded in the manifest, so an unchanged set of source files can be recognized without reading it. */
+  sourcesStamp?: string;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -58,6 +61,13 @@ export interface BuildOptions {
 const MAX_DELETED_SHARE = 0.2;
 // New vectors are saved to the cache in chunks, so an interrupted build keeps most of its work.
 const CACHE_FLUSH_EVERY = 512;
+
+export function unchangedSummary(snapshot: IndexSnapshot, tookMs: number): BuildSummary {
+  return {
+    ...{ added: 0, updated: 0, removed: 0, refreshed: 0, embedded: 0, embeddedTexts: 0 },
+    ...{ count: snapshot.count, fullRebuild: false, unchanged: true, tookMs },
+  };
+}
 
 export function* corpusDigestSteps(papers: readonly Paper[]): Generator<void, string> {
   const hash = createHash('sha256');
@@ -202,14 +212,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const tick = cooperative();
   const digest = await runCooperatively(corpusDigestSteps(papers), tick);
   if (previous && !options.force && previous.manifest.corpusDigest === digest) {
-    const tookMs = performance.now() - started;
-    return {
-      snapshot: previous,
-      summary: {
-        ...{ added: 0, updated: 0, removed: 0, refreshed: 0, embedded: 0, embeddedTexts: 0 },
-        ...{ count: previous.count, fullRebuild: false, unchanged: true, tookMs },
-      },
-    };
+    return { snapshot: previous, summary: unchangedSummary(previous, performance.now() - started) };
   }
 
   const prepared: Prepared[] = [];
@@ -280,13 +283,13 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
       records.push({ ...p.paper, contentHash: p.contentHash, tldrSentence });
     }
   }
-  writer.finish();
+  await writer.finish();
   const offsets = await runCooperatively(paperLineSteps(join(dir, FILES.papers), records), tick);
   const catalog = Catalog.fromRecords(records, labels.map((p) => p?.paper ?? null), offsets);
-  writeFileSync(join(dir, FILES.catalog), catalog.serialize());
+  await writeFile(join(dir, FILES.catalog), catalog.serialize());
   onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
   const bm25 = await runCooperatively(Bm25Index.buildSteps(records.map((r) => r ?? undefined)), tick);
-  writeFileSync(join(dir, FILES.lexical), bm25.serialize());
+  await writeFile(join(dir, FILES.lexical), bm25.serialize());
 
   const manifest = await commitGeneration(indexDir, generation, {
     model,
@@ -294,6 +297,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     count: records.filter(Boolean).length,
     labels: records.map((r) => r?.id ?? null),
     corpusDigest: digest,
+    sourcesStamp: options.sourcesStamp,
   });
   const snapshot = new IndexSnapshot(
     manifest,

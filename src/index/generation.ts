@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import writeFileAtomic from 'write-file-atomic';
@@ -146,13 +146,13 @@ export async function commitGeneration(
     },
   };
   await writeFileAtomic(manifestPath(indexDir), JSON.stringify(manifest));
-  removeStaleGenerations(indexDir, generation);
+  await removeStaleGenerations(indexDir, generation);
   return manifest;
 }
 
 /** Deletes every generation folder but the live one, including leftovers of crashed builds. */
-export function removeStaleGenerations(indexDir: string, live: string): void {
+export async function removeStaleGenerations(indexDir: string, live: string): Promise<void> {
   for (const name of readdirSync(indexDir)) {
-    if (name.startsWith('gen-') && name !== live) rmSync(join(indexDir, name), { recursive: true, force: true });
+    if (name.startsWith('gen-') && name !== live) await rm(join(indexDir, name), { recursive: true, force: true });
   }
 }

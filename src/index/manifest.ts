@@ -25,6 +25,8 @@ export const manifestSchema = z.object({
   labels: z.array(z.string().nullable()),
   /** Digest of the paper records the generation was built from. */
   corpusDigest: z.string().length(64),
+  /** Names, sizes and times of the source files it was built from (see sourcesStamp). */
+  sourcesStamp: z.string().optional(),
   files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry, catalog: fileEntry }),
 });
 

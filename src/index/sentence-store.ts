@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Span } from '../text/sentences.js';
 import { quantize } from '../search/vectors.js';
 
@@ -145,9 +146,10 @@ export class SentenceStoreWriter {
     writeSync(this.fd, source.codes, 0, source.codes.length, this.codesOffset + first * this.dimension);
   }
 
-  finish(): void {
+  /** Flushes to disk off the main thread, then renames into place. */
+  async finish(): Promise<void> {
     writeSync(this.fd, new Uint8Array(this.scales.buffer), 0, this.scales.byteLength, this.scalesOffset);
-    fsyncSync(this.fd);
+    await promisify(fsync)(this.fd);
     closeSync(this.fd);
     renameSync(this.tempPath, this.path);
   }

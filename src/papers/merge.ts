@@ -1,3 +1,4 @@
+import { runToEnd } from '../util/cooperative.js';
 import { normalizeTitle, type Listing, type Paper } from './paper.js';
 
 function mergeListings(a: Listing[] = [], b: Listing[] = []): Listing[] | undefined {
@@ -24,10 +25,16 @@ export function mergePaper(older: Paper, newer: Paper): Paper {
  * Later records update earlier ones (newer upvotes, more listings).
  */
 export function dedupePapers(papers: Iterable<Paper>): Paper[] {
+  return runToEnd(dedupeSteps(papers));
+}
+
+/** dedupePapers, one paper per step (see util/cooperative.ts). */
+export function* dedupeSteps(papers: Iterable<Paper>): Generator<void, Paper[]> {
   const merged: Paper[] = [];
   const slotById = new Map<string, number>();
   const slotByTitle = new Map<string, number>();
   for (const paper of papers) {
+    yield;
     const title = normalizeTitle(paper.title);
     const slot = slotById.get(paper.id) ?? slotByTitle.get(title);
     if (slot === undefined) {

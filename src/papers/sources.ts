@@ -1,11 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { idsByNormalizedTitle, parseArxivIdTable, type ArxivIdRow } from './arxiv-ids.js';
 import { parseDailyPapersFile } from './hf-daily.js';
 import { jsonlSteps } from './jsonl.js';
 import { cooperative, runCooperatively } from '../util/cooperative.js';
 import { inferListingDate } from './listing-date.js';
-import { dedupePapers } from './merge.js';
+import { dedupeSteps } from './merge.js';
 import { normalizeTitle, slugId, type Paper } from './paper.js';
 import type { ParsedSource, SourceProblem } from './problems.js';
 import { parseSeedPage } from './seed-page.js';
@@ -20,6 +22,19 @@ export function sourceKind(path: string): SourceKind | undefined {
   if (name.endsWith('.jsonl')) return 'jsonl';
   if (name.endsWith('.json')) return 'daily-papers';
   return undefined;
+}
+
+/**
+ * A fingerprint of the source files' names, sizes and modification times: when it is unchanged, the
+ * sources are too, and a reload can skip reading them.
+ */
+export function sourcesStamp(paths: readonly string[]): string {
+  const { files, problems } = listSourceFiles(paths);
+  const lines = files.map((file) => {
+    const stat = statSync(file);
+    return `${file}\t${stat.size}\t${stat.mtimeMs}`;
+  });
+  return createHash('sha256').update([...lines, ...problems.map((p) => p.source)].join('\n')).digest('hex');
 }
 
 /** Expands directories (one level, sorted by name) into the source files they hold. */
@@ -78,7 +93,7 @@ export async function loadSources(paths: readonly string[], today = new Date()):
   const texts = new Map<string, string>();
   for (const file of files) {
     try {
-      texts.set(file, readFileSync(file, 'utf8'));
+      texts.set(file, await readFile(file, 'utf8'));
     } catch (error) {
       problems.push({ source: file, location: 'file', message: `cannot be read (${(error as NodeJS.ErrnoException).code})` });
     }
@@ -111,6 +126,5 @@ export async function loadSources(paths: readonly string[], today = new Date()):
       papers.push(arxivId ? { ...paper, arxivId, id: arxivId } : paper);
     }
   }
-  await tick();
-  return { papers: dedupePapers(papers), problems, files };
+  return { papers: await runCooperatively(dedupeSteps(papers), tick), problems, files };
 }

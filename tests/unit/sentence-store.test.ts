@@ -28,19 +28,19 @@ const spansByLabel: Span[][] = [
 ];
 const vectorsByLabel = spansByLabel.map((spans, label) => spans.map((_, i) => unit(label * 10 + i + 1)));
 
-function writeStore(path: string): void {
+async function writeStore(path: string): Promise<void> {
   const writer = new SentenceStoreWriter(path, DIM, spansByLabel);
   // Labels may be written in any order.
   writer.write(2, vectorsByLabel[2]!);
   writer.write(0, vectorsByLabel[0]!);
   writer.write(1, []);
-  writer.finish();
+  await writer.finish();
 }
 
 describe('sentence store', () => {
-  it('reads back the spans of every label', () => {
+  it('reads back the spans of every label', async () => {
     const path = join(dir, 'sentences.bin');
-    writeStore(path);
+    await writeStore(path);
     const store = SentenceStore.open(path, DIM);
     try {
       expect(store.labels).toBe(3);
@@ -51,9 +51,9 @@ describe('sentence store', () => {
     }
   });
 
-  it('keeps quantized dot products within 0.01 of the float ones', () => {
+  it('keeps quantized dot products within 0.01 of the float ones', async () => {
     const path = join(dir, 'sentences.bin');
-    writeStore(path);
+    await writeStore(path);
     const store = SentenceStore.open(path, DIM);
     try {
       const queries = [unit(101), unit(202), unit(303)];
@@ -74,9 +74,9 @@ describe('sentence store', () => {
     }
   });
 
-  it('gives a label with no sentences empty spans, scales and codes', () => {
+  it('gives a label with no sentences empty spans, scales and codes', async () => {
     const path = join(dir, 'sentences.bin');
-    writeStore(path);
+    await writeStore(path);
     const store = SentenceStore.open(path, DIM);
     try {
       const empty = store.get(1);
@@ -89,9 +89,9 @@ describe('sentence store', () => {
     }
   });
 
-  it('copy reproduces the rows of an earlier store exactly', () => {
+  it('copy reproduces the rows of an earlier store exactly', async () => {
     const first = join(dir, 'first.bin');
-    writeStore(first);
+    await writeStore(first);
     const old = SentenceStore.open(first, DIM);
     // The new store drops label 0 and puts old label 2 first, with a new label after it.
     const second = join(dir, 'second.bin');
@@ -99,7 +99,7 @@ describe('sentence store', () => {
     const writer = new SentenceStoreWriter(second, DIM, [spansByLabel[2]!, [{ start: 0, end: 50 }]]);
     writer.copy(0, old.get(2));
     writer.write(1, fresh);
-    writer.finish();
+    await writer.finish();
     const store = SentenceStore.open(second, DIM);
     try {
       const copied = store.get(0);
@@ -115,40 +115,40 @@ describe('sentence store', () => {
     }
   });
 
-  it('refuses to open a store of another dimension with SentenceStoreFormatError', () => {
+  it('refuses to open a store of another dimension with SentenceStoreFormatError', async () => {
     const path = join(dir, 'sentences.bin');
-    writeStore(path);
+    await writeStore(path);
     expect(() => SentenceStore.open(path, DIM * 2)).toThrow(SentenceStoreFormatError);
     expect(() => SentenceStore.open(path, DIM * 2)).toThrow(/16-d vectors, expected 32/);
   });
 
-  it('refuses a file that is not a sentence store', () => {
+  it('refuses a file that is not a sentence store', async () => {
     const path = join(dir, 'other.bin');
     writeFileSync(path, Buffer.from('PSEC this is something else entirely'));
     expect(() => SentenceStore.open(path, DIM)).toThrow(SentenceStoreFormatError);
   });
 
-  it('refuses a vector count that does not match the spans', () => {
+  it('refuses a vector count that does not match the spans', async () => {
     const writer = new SentenceStoreWriter(join(dir, 's.bin'), DIM, spansByLabel);
     expect(() => writer.write(0, [unit(1)])).toThrow(/label 0: 1 vectors for 2 sentences/);
     writer.write(0, vectorsByLabel[0]!);
     writer.write(2, vectorsByLabel[2]!);
-    writer.finish();
+    await writer.finish();
   });
 
-  it('leaves only the final file behind after finish', () => {
+  it('leaves only the final file behind after finish', async () => {
     const path = join(dir, 'sentences.bin');
     const writer = new SentenceStoreWriter(path, DIM, spansByLabel);
     expect(existsSync(path)).toBe(false);
     writer.write(0, vectorsByLabel[0]!);
     writer.write(2, vectorsByLabel[2]!);
-    writer.finish();
+    await writer.finish();
     expect(readdirSync(dir)).toEqual(['sentences.bin']);
   });
 
-  it('writes an empty store that opens with zero labels', () => {
+  it('writes an empty store that opens with zero labels', async () => {
     const path = join(dir, 'empty.bin');
-    new SentenceStoreWriter(path, DIM, []).finish();
+    await new SentenceStoreWriter(path, DIM, []).finish();
     const store = SentenceStore.open(path, DIM);
     try {
       expect(store.labels).toBe(0);
