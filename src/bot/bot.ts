@@ -58,6 +58,8 @@ function describeLoginFailure(error: unknown, config: BotConfig): string {
 export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { engine, config, log, feed, dataDir } = options;
   const now = options.now ?? Date.now;
+  // Reloads (by /reload or the daily refresh) build in a worker thread, so interactions never wait on them.
+  engine.buildInWorker = true;
   const context: BotContext = {
     engine,
     log,

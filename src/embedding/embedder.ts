@@ -62,9 +62,14 @@ function configureTransformers(options: EmbedderOptions): Set<string> {
   return downloaded;
 }
 
-export function isModelProvisioned(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): boolean {
+/** The files transformers.js needs that are missing from a model's folder. */
+export function missingModelFiles(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): string[] {
   const onnx = dtype === 'q8' ? 'model_quantized.onnx' : dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
-  return ['config.json', 'tokenizer.json', `onnx/${onnx}`].every((file) => existsSync(join(modelsDir, modelId, file)));
+  return ['config.json', 'tokenizer.json', `onnx/${onnx}`].filter((file) => !existsSync(join(modelsDir, modelId, file)));
+}
+
+export function isModelProvisioned(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): boolean {
+  return missingModelFiles(modelsDir, modelId, dtype).length === 0;
 }
 
 export class TransformersEmbedder implements Embedder {
@@ -99,11 +104,15 @@ export class TransformersEmbedder implements Embedder {
     } catch (error) {
       if (error instanceof ModelUnavailableError) throw error;
       const message = (error as Error).message ?? String(error);
-      const where = isModelProvisioned(options.modelsDir, id, options.dtype)
-        ? `the files under ${join(options.modelsDir, id)} are present but unusable (${message}); delete that folder and provision again`
-        : options.offline
-          ? `it is not under ${join(options.modelsDir, id)} and offline mode forbids downloading it`
-          : `it is not under ${join(options.modelsDir, id)} and downloading it failed (${message})`;
+      const folder = join(options.modelsDir, id);
+      const missing = missingModelFiles(options.modelsDir, id, options.dtype);
+      const where = !missing.length
+        ? `the files under ${folder} are present but unusable (${message}); delete that folder and provision again`
+        : existsSync(folder)
+          ? `${folder} lacks ${missing.join(', ')}; delete that folder and provision again`
+          : options.offline
+            ? `it is not under ${folder} and offline mode forbids downloading it`
+            : `it is not under ${folder} and downloading it failed (${message})`;
       throw new ModelUnavailableError(id, where);
     }
   }

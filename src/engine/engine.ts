@@ -1,18 +1,13 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
-import { buildIndex, unchangedSummary, type BuildProgress, type BuildSummary } from '../index/build.js';
-import { EmbeddingCache } from '../index/embedding-cache.js';
+import type { BuildProgress, BuildSummary } from '../index/build.js';
 import { IndexLoadError, loadGeneration } from '../index/generation.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
-import { formatProblem, type SourceProblem } from '../papers/problems.js';
-import { loadSources, sourcesStamp } from '../papers/sources.js';
 import { dot } from '../search/vectors.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
@@ -21,6 +16,11 @@ import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, Trendin
 import { matchSentences, querySummary, type SentenceMatch } from './summary.js';
 import { rankListing } from './trending.js';
 import { UserError } from '../errors.js';
+import { modelFingerprint, syncIndex, type ReloadReport } from './sync.js';
+
+// The engine's public face: what callers need of index syncing comes from here too.
+export { cacheDirFor, modelFingerprint, NoPapersError, type ReloadReport } from './sync.js';
+import { buildInWorker } from './worker-build.js';
 
 /** Candidates drawn from each retriever before fusion. */
 const CANDIDATE_DEPTH = 50;
@@ -35,19 +35,6 @@ export class ReloadInProgressError extends UserError {
   constructor() {
     super('A reload is already running; try again when it has finished.');
   }
-}
-
-export class NoPapersError extends UserError {
-  constructor(sources: readonly string[], problems: readonly SourceProblem[]) {
-    super(
-      `No papers found in ${sources.join(', ')}.` +
-        (problems.length ? ` Problems:\n${problems.slice(0, 10).map(formatProblem).join('\n')}` : ''),
-    );
-  }
-}
-
-export interface ReloadReport extends BuildSummary {
-  problems: SourceProblem[];
 }
 
 export interface EngineStats {
@@ -72,16 +59,6 @@ export interface OpenOptions {
   onModelDownload?: (file: string, percent: number) => void;
 }
 
-export function modelFingerprint(config: EngineConfig, dimension: number): ModelFingerprint {
-  const { id, pooling, maxTokens, passagePrefix } = config.model;
-  return { id, dimension, dtype: config.dtype, pooling, maxTokens, passagePrefix };
-}
-
-export function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
-  const key = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 12);
-  return join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`);
-}
-
 /** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
 export class Engine {
   private current: IndexSnapshot;
@@ -89,6 +66,8 @@ export class Engine {
   private lastReload: EngineStats['lastReload'];
   weights: RankingWeights = DEFAULT_WEIGHTS;
   lowConfidenceThreshold: number;
+  /** Reload in a worker thread (the bot sets this; the CLI and most tests build in-process). */
+  buildInWorker = false;
 
   private constructor(
     readonly config: EngineConfig,
@@ -120,57 +99,33 @@ export class Engine {
       log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
     }
     if (!snapshot || options.syncSources !== false) {
-      const { snapshot: built, report } = await Engine.sync(config, embedder, fingerprint, snapshot, log, options.onProgress);
-      if (built !== snapshot) snapshot?.close();
-      snapshot = built;
-      openReport = report;
-      if (!report.unchanged) log.info(summaryFields(report), 'index updated');
+      try {
+        const { snapshot: built, report } = await syncIndex(config, embedder, fingerprint, snapshot, log, options.onProgress);
+        if (built !== snapshot) snapshot?.close();
+        snapshot = built;
+        openReport = report;
+        if (!report.unchanged) log.info(summaryFields(report), 'index updated');
+      } catch (error) {
+        snapshot?.close();
+        if (!options.embedder) await embedder.dispose();
+        throw error;
+      }
     }
     return new Engine(config, embedder, fingerprint, snapshot, log, openReport);
   }
 
-  /** Reads the sources and builds what changed, holding a lock so two processes never build at once. */
-  private static async sync(
-    config: EngineConfig,
-    embedder: Embedder,
-    fingerprint: ModelFingerprint,
-    previous: IndexSnapshot | undefined,
-    log: Logger,
-    onProgress?: (progress: BuildProgress) => void,
-    force = false,
+  /**
+   * Builds in a worker thread, then loads the result here: the build's memory churn and its
+   * synchronous steps stay off this thread, so interactions are acknowledged throughout.
+   */
+  private async syncInWorker(
+    previous: IndexSnapshot,
+    options: { onProgress?: (progress: BuildProgress) => void; force?: boolean },
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
-    const started = performance.now();
-    const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
-    const stamp = sourcesStamp(sourcePaths);
-    if (previous && !force && previous.manifest.sourcesStamp === stamp) {
-      return { snapshot: previous, report: { ...unchangedSummary(previous, performance.now() - started), problems: [] } };
-    }
-    const { papers, problems } = await loadSources(sourcePaths);
-    for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
-    if (!papers.length) throw new NoPapersError(sourcePaths, problems);
-
-    const indexDir = join(config.dataDir, 'index');
-    const release = await lockfile.lock(indexDir, { retries: { retries: 30, minTimeout: 200, maxTimeout: 2000 }, stale: 60_000 });
-    const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
-    try {
-      for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
-      const { snapshot, summary } = await buildIndex({
-        papers,
-        previous,
-        embedder,
-        cache,
-        indexDir,
-        model: fingerprint,
-        hnsw: config.hnsw,
-        force,
-        onProgress,
-        sourcesStamp: stamp,
-      });
-      return { snapshot, report: { ...summary, problems } };
-    } finally {
-      cache.close();
-      await release();
-    }
+    const { generation, report } = await buildInWorker(this.config, options.force ?? false, options.onProgress);
+    if (generation === previous.manifest.generation) return { snapshot: previous, report };
+    const snapshot = await loadGeneration(join(this.config.dataDir, 'index'), this.fingerprint, this.config.hnsw.efSearch);
+    return { snapshot, report };
   }
 
   get snapshot(): IndexSnapshot {
@@ -189,15 +144,9 @@ export class Engine {
     if (this.reloading) return Promise.reject(new ReloadInProgressError());
     const run = async () => {
       const previous = this.current;
-      const { snapshot, report } = await Engine.sync(
-        this.config,
-        this.embedder,
-        this.fingerprint,
-        previous,
-        this.log,
-        options.onProgress,
-        options.force,
-      );
+      const { snapshot, report } = this.buildInWorker
+        ? await this.syncInWorker(previous, options)
+        : await syncIndex(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force);
       if (snapshot !== previous) {
         this.current = snapshot;
         // Queries use a snapshot only synchronously, so none can still be reading the old one.

@@ -6,6 +6,7 @@ import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { Embedder } from '../embedding/embedder.js';
 import { pickTldrSentence } from '../engine/tldr.js';
 import { paperPassage, type Paper } from '../papers/paper.js';
+import type { SourceProblem } from '../papers/problems.js';
 import { Bm25Index } from '../search/bm25.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { Catalog, recordHash } from './catalog.js';
@@ -54,6 +55,7 @@ export interface BuildOptions {
   force?: boolean;
   /** Recorded in the manifest, so an unchanged set of source files can be recognized without reading it. */
   sourcesStamp?: string;
+  sourceProblems?: SourceProblem[];
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -298,6 +300,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     labels: records.map((r) => r?.id ?? null),
     corpusDigest: digest,
     sourcesStamp: options.sourcesStamp,
+    sourceProblems: options.sourceProblems?.slice(0, 100),
   });
   const snapshot = new IndexSnapshot(
     manifest,

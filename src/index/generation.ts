@@ -150,9 +150,10 @@ export async function commitGeneration(
   return manifest;
 }
 
-/** Deletes every generation folder but the live one, including leftovers of crashed builds. */
+/** Deletes every generation folder but the live one, and temporary files, left over from crashed builds. */
 export async function removeStaleGenerations(indexDir: string, live: string): Promise<void> {
   for (const name of readdirSync(indexDir)) {
-    if (name.startsWith('gen-') && name !== live) await rm(join(indexDir, name), { recursive: true, force: true });
+    const stale = (name.startsWith('gen-') && name !== live) || /^manifest\.json\..+/.test(name);
+    if (stale) await rm(join(indexDir, name), { recursive: true, force: true });
   }
 }

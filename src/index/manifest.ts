@@ -27,6 +27,8 @@ export const manifestSchema = z.object({
   corpusDigest: z.string().length(64),
   /** Names, sizes and times of the source files it was built from (see sourcesStamp). */
   sourcesStamp: z.string().optional(),
+  /** What could not be read from those files, reported again whenever they are found unchanged. */
+  sourceProblems: z.array(z.object({ source: z.string(), location: z.string(), message: z.string() })).optional(),
   files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry, catalog: fileEntry }),
 });
 

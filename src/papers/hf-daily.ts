@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { parseArxivId, type Paper } from './paper.js';
-import { describeZodError } from './paper-schema.js';
+import { describeZodError, webUrl } from './paper-schema.js';
 import type { ParsedSource } from './problems.js';
 
-const optionalUrl = z
-  .string()
-  .url()
-  .optional()
-  .catch(undefined);
+const optionalUrl = webUrl.optional().catch(undefined);
 
 /** One entry of `GET /api/daily_papers`; only what paperscout uses is validated. */
 export const dailyItemSchema = z.object({

@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { parseArxivId } from './paper.js';
 
 const nonEmpty = z.string().trim().min(1);
+/** Only web links: no javascript:, data: or other schemes end up in a reply. */
+export const webUrl = z
+  .string()
+  .url()
+  .refine((url) => /^https?:\/\//i.test(url), 'must be an http(s) link');
 
 /** The public JSONL shape of a paper, plus the optional enrichments paperscout itself writes. */
 export const paperRecordSchema = z.object({
@@ -11,7 +16,7 @@ export const paperRecordSchema = z.object({
   abstract: nonEmpty,
   authors: z.array(z.string()).optional(),
   published: z.string().optional(),
-  url: z.string().url().optional(),
+  url: webUrl.optional(),
   upvotes: z.number().int().nonnegative().optional(),
   source: nonEmpty,
   arxivId: z
@@ -22,8 +27,8 @@ export const paperRecordSchema = z.object({
     .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), rank: z.number().int().positive() }))
     .optional(),
   aiSummary: z.string().optional(),
-  githubUrl: z.string().url().optional(),
-  projectUrl: z.string().url().optional(),
+  githubUrl: webUrl.optional(),
+  projectUrl: webUrl.optional(),
 });
 
 export type PaperRecord = z.infer<typeof paperRecordSchema>;

@@ -43,8 +43,13 @@ export interface PaperLinks {
   scholarSearch?: string;
 }
 
-// Modern (YYMM.NNNNN) and legacy (archive/YYMMNNN) arXiv identifiers, without version suffix.
-const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})$/;
+// Modern (YYMM.NNNNN) and legacy (archive/YYMMNNN, archive names are short) arXiv identifiers, without version.
+const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z-]{1,15}(?:\.[A-Z]{2})?\/\d{7})$/;
+
+/** Replaces unpaired surrogates, which cannot be encoded into URLs or UTF-8, with U+FFFD. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
 
 export function isArxivId(value: string): boolean {
   return ARXIV_ID.test(value);
@@ -100,7 +105,7 @@ export function paperLinks(paper: Paper): PaperLinks {
       project: paper.projectUrl,
     };
   }
-  const query = encodeURIComponent(paper.title);
+  const query = encodeURIComponent(wellFormed(paper.title));
   const arxivSearch = `https://arxiv.org/search/?query=${query}&searchtype=title`;
   return {
     primary: paper.url ?? arxivSearch,

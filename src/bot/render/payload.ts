@@ -40,8 +40,10 @@ export function row(...buttons: APIButtonComponentWithCustomId[]): ButtonRow {
 }
 
 /** A markdown link whose URL cannot end the link early. */
+/** A markdown link whose URL can neither end the link early nor carry mention or markdown syntax. */
 export function link(text: string, url: string): string {
-  return `[${text}](${url.replace(/\)/g, '%29').replace(/\s/g, '%20')})`;
+  const safe = url.replace(/\s/g, '%20').replace(/[)<>@]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${text}](${safe})`;
 }
 
 /** Vote counts of the papers shown, for this server; undefined outside a server (no vote buttons). */
