@@ -10,7 +10,8 @@ export async function replyPrivately(interaction: RepliableInteraction, payload:
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
   } else if (interaction.deferred && interaction.ephemeral && !interaction.isMessageComponent()) {
-    await interaction.editReply(body);
+    // If the edit fails (Discord 5xx), a follow-up still reaches the user; throwing here would leave them with "thinking…".
+    await interaction.editReply(body).catch(() => interaction.followUp({ ...body, flags: MessageFlags.Ephemeral }));
   } else {
     if (interaction.deferred && !interaction.isMessageComponent()) await interaction.deleteReply().catch(() => undefined);
     await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });

@@ -5,6 +5,13 @@ import type { BotContext, ButtonHandlers, SlashCommand } from './context.js';
 import { decodeButton, type ButtonAction } from './custom-ids.js';
 import { replyPrivately } from './replies.js';
 
+/** discord.js's codes for options Discord itself would never send: missing or of the wrong type. */
+const MALFORMED_OPTION_CODES = new Set(['CommandInteractionOptionNotFound', 'CommandInteractionOptionType', 'CommandInteractionOptionEmpty']);
+
+function isMalformedOption(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && MALFORMED_OPTION_CODES.has(String((error as { code?: unknown }).code));
+}
+
 export const EXPIRED_BUTTON = 'This button has expired or is no longer valid. Run the command again for fresh results.';
 
 /** Routes every interaction: commands by name, buttons by the kind in their custom_id, never by memory. */
@@ -12,19 +19,20 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
   const byName = new Map(commands.map((c) => [c.data.name, c]));
 
   async function guarded(interaction: RepliableInteraction, name: string, work: () => Promise<void>): Promise<void> {
+    const tell = (text: string) =>
+      replyPrivately(interaction, text).catch((e: unknown) => ctx.log.warn({ err: e, name }, 'could not send an error reply'));
     try {
       await work();
     } catch (error) {
-      if (error instanceof UserError) {
-        await replyPrivately(interaction, error.message).catch((e: unknown) => ctx.log.warn({ err: e, name }, 'could not send an error reply'));
-        return;
+      if (error instanceof UserError) return void (await tell(error.message));
+      if (isMalformedOption(error)) {
+        ctx.log.warn({ name, user: interaction.user.id, reason: (error as Error).message }, 'malformed command options');
+        return void (await tell(`That command arrived with missing or malformed options. Run \`/${name}\` again from Discord's command picker, or see \`/help\`.`));
       }
       // Users get an id they can quote; the details stay in the log.
       const incident = randomBytes(4).toString('hex');
       ctx.log.error({ err: error, incident, name, user: interaction.user.id }, 'interaction failed');
-      await replyPrivately(interaction, `Something went wrong on our side. If it keeps happening, tell the bot's admin: incident \`${incident}\`.`).catch(
-        (e: unknown) => ctx.log.warn({ err: e, incident }, 'could not send an error reply'),
-      );
+      await tell(`Something went wrong on our side. If it keeps happening, tell the bot's admin: incident \`${incident}\`.`);
     }
   }
 

@@ -14,6 +14,7 @@ import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatT
 import { ingestFile } from './ingest.js';
 import { indexStatus } from './index-status.js';
 import { modelStatus, provisionModel } from './model.js';
+import { isIsoDate } from '../util/local-time.js';
 
 const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
 
@@ -24,7 +25,7 @@ function positiveInt(value: string): number {
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected YYYY-MM-DD');
+  if (!isIsoDate(value)) throw new InvalidArgumentError('expected YYYY-MM-DD');
   return value;
 }
 

@@ -6,14 +6,12 @@ import { SlidingWindowLimiter } from '../../src/bot/rate-limit.js';
 import { LIMITS } from '../../src/bot/render/text.js';
 import { seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { SEEDS } from '../setup/paths.js';
-import { ackOf, ADMIN, autocomplete, bool, int, MEMBER, OTHER, pollFor, replyTo, startTwinBot, str, type TwinBot } from '../setup/twin.js';
+import { ackOf, ADMIN, autocomplete, customIdsOf, bool, int, MEMBER, OTHER, pollFor, replyTo, startTwinBot, str, type TwinBot } from '../setup/twin.js';
 
 const EPHEMERAL = 64;
 const SCALING_MLPS = '2306.13575';
 
 const flags = (m: APIMessage) => m.flags ?? 0;
-const customIds = (m: APIMessage) =>
-  (m.components ?? []).flatMap((row) => ('components' in row ? row.components : [])).map((c) => ('custom_id' in c ? c.custom_id : ''));
 
 describe('the bot, end to end against a Discord twin', () => {
   let t: TwinBot;
@@ -37,9 +35,9 @@ describe('the bot, end to end against a Discord twin', () => {
 
   it('/ask defers at once, then edits in the answer with the expected paper first', async () => {
     const { id } = await ask(MEMBER, 'how do MLPs scale on vision tasks?');
-    const ack = await t.channel.waitForInteractionAck({ interactionId: id });
+    const ack = await ackOf(t, id);
     expect(ack.type).toBe(5);
-    expect(JSON.parse(ack.data ?? '{}').flags).toBe(EPHEMERAL);
+    expect(ack.data.flags).toBe(EPHEMERAL);
     const reply = await replyTo(t, id, (m) => m.embeds.length > 0);
     expect(reply.content).toContain('how do MLPs scale on vision tasks?');
     expect(reply.embeds.length).toBeLessThanOrEqual(5);
@@ -50,15 +48,15 @@ describe('the bot, end to end against a Discord twin', () => {
     expect(top.description).toMatch(/\*\*.+\*\*/);
     expect(top.fields?.find((f) => f.name === 'Links')?.value).toContain(`https://arxiv.org/pdf/${SCALING_MLPS}`);
     expect(reply.embeds.at(-1)!.footer?.text).toMatch(/searched 64 papers in \d+ ms/);
-    expect(customIds(reply)).toContain(`abs:${SCALING_MLPS}`);
-    expect(customIds(reply)).toContain(`sim:${SCALING_MLPS}`);
+    expect(customIdsOf(reply)).toContain(`abs:${SCALING_MLPS}`);
+    expect(customIdsOf(reply)).toContain(`sim:${SCALING_MLPS}`);
   });
 
   it('pages through results with Next and Prev', async () => {
     const { id } = await ask(MEMBER, 'efficient transformers for images', { results: 10, public: true });
     const first = await replyTo(t, id, (m) => m.embeds.length > 0);
     expect(first.embeds.map((e) => e.title!.split('. ')[0])).toEqual(['1', '2', '3', '4', '5']);
-    const next = customIds(first).find((c) => c.startsWith('ask:') && c.endsWith(':5:10'))!;
+    const next = customIdsOf(first).find((c) => c.startsWith('ask:') && c.endsWith(':5:10'))!;
     const click = await t.channel.user(MEMBER).clickButton({ messageId: first.id, customId: next });
     await t.channel.waitForInteractionAck({ interactionId: click.id });
     const second = await pollFor(async () => {
@@ -68,7 +66,7 @@ describe('the bot, end to end against a Discord twin', () => {
     expect(second.embeds.map((e) => e.title!.split('. ')[0])).toEqual(['6', '7', '8', '9', '10']);
     expect(new Set([...first.embeds, ...second.embeds].map((e) => e.url)).size).toBe(10);
 
-    const prev = customIds(second).find((c) => c.startsWith('ask:') && c.endsWith(':0:10'))!;
+    const prev = customIdsOf(second).find((c) => c.startsWith('ask:') && c.endsWith(':0:10'))!;
     await t.channel.user(MEMBER).clickButton({ messageId: first.id, customId: prev });
     await pollFor(async () => {
       const m = (await t.channel.getMessages()).find((x) => x.id === first.id);
@@ -105,7 +103,7 @@ describe('the bot, end to end against a Discord twin', () => {
     expect(embed.description!.match(/^\*\*\d+\.\*\* /gm)).toHaveLength(10);
     expect(embed.description).toContain(`(https://arxiv.org/abs/${SCALING_MLPS})`);
     expect(embed.footer?.text).toBe('1–10 of 64 · in list order');
-    const next = customIds(reply).find((c) => c === 'trend:2025-03-12:10:10')!;
+    const next = customIdsOf(reply).find((c) => c === 'trend:2025-03-12:10:10')!;
     const click = await t.channel.user(MEMBER).clickButton({ messageId: reply.id, customId: next });
     expect((await t.channel.waitForInteractionAck({ interactionId: click.id })).type).toBe(7);
     const page2 = await pollFor(async () => {
@@ -244,7 +242,7 @@ describe('the bot, end to end against a Discord twin', () => {
         0,
       );
       expect(total).toBeLessThanOrEqual(LIMITS.embedsTotal);
-      for (const id of customIds(m)) expect(id.length).toBeLessThan(LIMITS.customId);
+      for (const id of customIdsOf(m)) expect(id.length).toBeLessThan(LIMITS.customId);
     }
   });
 });

@@ -1,15 +1,13 @@
-import { PermissionFlagsBits, type APIMessage } from 'discord.js';
+import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_RETRY_MS } from '../../src/bot/daily/daily-service.js';
 import { capturingLogger, seededDataDir, testConfig } from '../setup/engine.js';
 import { fixtureDays, startHfServer, type HfServer } from '../setup/hf-server.js';
-import { ackOf, ADMIN, channelOption, int, MEMBER, OTHER, pollFor, replyTo, runCommand, startTwinBot, str, type TwinBot } from '../setup/twin.js';
+import { ackOf, ADMIN, channelOption, customIdsOf, int, MEMBER, OTHER, pollFor, replyTo, runCommand, startTwinBot, str, type TwinBot } from '../setup/twin.js';
 
 const at = (iso: string) => Date.parse(iso);
 const EPHEMERAL = 64;
 
-const customIds = (m: { components?: APIMessage['components'] }) =>
-  (m.components ?? []).flatMap((row) => ('components' in row ? row.components : [])).map((c) => ('custom_id' in c ? c.custom_id : ''));
 
 describe('the daily feed in the bot, on simulated time', () => {
   let hf: HfServer;
@@ -103,7 +101,7 @@ describe('the daily feed in the bot, on simulated time', () => {
     const posts = await dailyPosts();
     expect(posts).toHaveLength(1);
     expect(posts[0]!.embeds[0]!.title).toBe('Daily papers · 2025-03-16');
-    expect(customIds(posts[0]!)).toContain('vote:2503.09003');
+    expect(customIdsOf(posts[0]!)).toContain('vote:2503.09003');
 
     hf.setDay('2025-03-17', fixtureDays()['2025-03-13']!);
     await tickAt('2025-03-17T08:30:00Z');
@@ -150,7 +148,7 @@ describe('the daily feed in the bot, on simulated time', () => {
   it('counts 👍 votes per server, toggles them, and ranks /trending scope:server by them', async () => {
     const reply = await ackOf(t, (await t.channel.user(MEMBER).runSlashCommand({ name: 'trending', options: [str('date', '2025-03-13')] })).id);
     const message = (await t.channel.getMessages()).at(-1)!;
-    expect(customIds(reply.data)).toContain('vote:2503.09001');
+    expect(customIdsOf(reply.data)).toContain('vote:2503.09001');
     const vote = async (user: string, paper: string) => (await ackOf(t, (await t.channel.user(user).clickButton({ messageId: message.id, customId: `vote:${paper}` })).id)).data;
 
     expect((await vote(MEMBER, '2503.09001')).content).toMatch(/^👍 Vote counted for \*\*Protein Language Models.*\*\*: 1 in this server\.$/);
@@ -195,8 +193,8 @@ describe('the daily feed in the bot, on simulated time', () => {
     expect((await serverTrending()).embeds).toEqual(before.embeds);
     expect(t.bot.context.votes.count(t.twin.guildId, '2503.09006')).toBe(0);
     const there = await runCommand(t, MEMBER, 'trending', [str('scope', 'server')], undefined, otherChannel);
-    const thereAck = await t.twin.channel(otherChannel).waitForInteractionAck({ interactionId: there.id });
-    const lines = (JSON.parse(thereAck.data!) as { embeds: { description: string }[] }).embeds[0]!.description.split('\n\n');
+    const thereAck = await ackOf(t, there.id, t.twin.channel(otherChannel));
+    const lines = thereAck.data.embeds![0]!.description!.split('\n\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Sparse Autoencoders.*👍 3/);
   });

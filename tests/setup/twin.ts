@@ -91,6 +91,8 @@ export async function startTwinBot(
     everyonePermissions?: bigint;
     /** Seed a second server, to check that servers do not affect each other. */
     secondGuild?: boolean;
+    /** The bot's token (default: the twin's own), for tests that look for it in what the bot emits. */
+    botToken?: string;
   } = {},
 ): Promise<TwinBot> {
   const dbFile = join(tmpdir(), `paperscout-twin-${randomUUID()}.db`);
@@ -104,6 +106,7 @@ export async function startTwinBot(
       { id: MEMBER, username: 'member' },
       { id: OTHER, username: 'other' },
     ],
+    ...(options.botToken ? { botToken: options.botToken } : {}),
     dbUrl: `file:${dbFile}`,
   });
   await twin.start();
@@ -159,7 +162,7 @@ export async function startTwinBot(
       await twin.stop();
       await twin.prisma.$disconnect();
       await engine.close();
-      rmSync(dbFile, { force: true });
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbFile + suffix, { force: true });
     },
   };
   return harness;
@@ -219,9 +222,16 @@ export interface CallbackData {
 }
 
 /** The callback an interaction was answered with (its type, and the message data of a direct reply). */
-export async function ackOf(t: TwinBot, interactionId: string): Promise<{ type: number; data: CallbackData }> {
-  const ack = await t.channel.waitForInteractionAck({ interactionId });
+export async function ackOf(t: TwinBot, interactionId: string, channel = t.channel): Promise<{ type: number; data: CallbackData }> {
+  // The twin stores the callback body as a JSON string; its published types leave that field out.
+  const ack = (await channel.waitForInteractionAck({ interactionId })) as { type: number; data?: string | null };
   return { type: ack.type, data: JSON.parse(ack.data ?? '{}') as CallbackData };
+}
+
+/** The custom_id of every button in a message, in order. */
+export function customIdsOf(m: { components?: APIMessage['components'] }): string[] {
+  const rows = (m.components ?? []) as { components?: { custom_id?: string }[] }[];
+  return rows.flatMap((row) => row.components ?? []).map((c) => c.custom_id ?? '');
 }
 
 export async function autocomplete(t: TwinBot, userId: string, command: string, option: string, typed: string) {
@@ -232,6 +242,79 @@ export async function autocomplete(t: TwinBot, userId: string, command: string, 
     userId,
     data: { id: registered.id, name: command, type: 1, options: [{ name: option, type: 3, value: typed, focused: true }] },
   });
-  const ack = await t.channel.waitForInteractionAck({ interactionId: id });
-  return { type: ack.type, choices: (JSON.parse(ack.data ?? '{}') as { choices?: { name: string; value: string }[] }).choices ?? [] };
+  const { type, data } = await ackOf(t, id);
+  return { type, choices: (data as { choices?: { name: string; value: string }[] }).choices ?? [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the hardening tests (faults, load, security). The gateway ones reach into the twin's
+// internals (`server.gateway`): 0.1.1 has no public API to drop a connection, and ignores RESUME.
+
+interface TwinSocket {
+  close(code?: number): void;
+  on(event: 'message', listener: (raw: Buffer) => void): void;
+}
+interface TwinGatewayClient {
+  ws: TwinSocket;
+  identified: boolean;
+  sequence: number;
+  sessionId: string;
+}
+interface TwinGateway {
+  clients: TwinGatewayClient[];
+  wss: { on(event: 'connection', listener: (ws: TwinSocket) => void): void };
+  sendDispatch(client: TwinGatewayClient, event: string, data: unknown): void;
+}
+
+function gatewayOf(t: TwinBot): TwinGateway {
+  return (t.twin as unknown as { server: { gateway: TwinGateway } }).server.gateway;
+}
+
+/** Closes the bot's gateway socket(s) from the server side with `code`; returns the closed sockets. */
+export function dropGateway(t: TwinBot, code: number): Set<TwinSocket> {
+  const closed = new Set(gatewayOf(t).clients.map((c) => c.ws));
+  for (const ws of closed) ws.close(code);
+  return closed;
+}
+
+/** Waits until a gateway session other than the `closed` ones is identified (or resumed). */
+export async function waitForGateway(t: TwinBot, closed: Set<TwinSocket> = new Set(), timeoutMs = 30_000): Promise<void> {
+  await pollFor(
+    async () => (gatewayOf(t).clients.some((c) => c.identified && !closed.has(c.ws)) ? true : undefined),
+    'the bot to reconnect to the gateway',
+    timeoutMs,
+  );
+}
+
+const resumable = new WeakSet<object>();
+/**
+ * Teaches the twin RESUME (op 6), which 0.1.1 ignores: the session is marked identified again and
+ * gets RESUMED, so discord.js's resume after close codes such as 4000 completes. Idempotent.
+ */
+export function enableGatewayResume(t: TwinBot): void {
+  const gw = gatewayOf(t);
+  if (resumable.has(gw)) return;
+  resumable.add(gw);
+  gw.wss.on('connection', (ws) =>
+    ws.on('message', (raw) => {
+      const payload = JSON.parse(String(raw)) as { op: number; d?: { seq?: number; session_id?: string } };
+      if (payload.op !== 6) return;
+      const client = gw.clients.find((c) => c.ws === ws);
+      if (!client) return;
+      client.identified = true;
+      client.sequence = payload.d?.seq ?? client.sequence;
+      gw.sendDispatch(client, 'RESUMED', {});
+    }),
+  );
+}
+
+/** Creates `n` more members of the first guild with ordinary permissions; returns their ids. Can be called again. */
+export async function addUsers(t: TwinBot, n: number, permissions = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages): Promise<string[]> {
+  const existing = await t.twin.prisma.user.count();
+  const ids = Array.from({ length: n }, (_, i) => String(300000000000000000n + BigInt(existing + i + 1)));
+  for (const [i, id] of ids.entries()) {
+    await t.twin.prisma.user.create({ data: { id, username: `reader${existing + i + 1}`, globalName: `Reader ${existing + i + 1}` } });
+    await t.twin.prisma.guildMember.create({ data: { guildId: t.twin.guildId, userId: id, permissions: String(permissions) } });
+  }
+  return ids;
 }

@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../../errors.js';
+import { isIsoDate } from '../../util/local-time.js';
 import type { SlashCommand } from '../context.js';
 import { renderServerTrending, renderTrending } from '../render/lists.js';
 
@@ -22,7 +23,7 @@ export const trending: SlashCommand = {
 
   async execute(interaction, ctx) {
     const date = interaction.options.getString('date') ?? undefined;
-    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) {
+    if (date !== undefined && !isIsoDate(date)) {
       throw new UserError(`"${date}" is not a date; use YYYY-MM-DD, for example 2025-03-12.`);
     }
     const limit = interaction.options.getInteger('limit') ?? DEFAULT_TRENDING_LIMIT;
