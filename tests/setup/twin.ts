@@ -49,7 +49,7 @@ export interface TwinBot {
 }
 
 /** Sees every request body before the twin handles it (the twin does not store allowed_mentions). */
-function tapRequests(server: Server, requests: RecordedRequest[], faults: InjectedFault[]): void {
+export function tapRequests(server: Server, requests: RecordedRequest[], faults: InjectedFault[]): void {
   const [handler] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -309,12 +309,12 @@ export function enableGatewayResume(t: TwinBot): void {
 }
 
 /** Creates `n` more members of the first guild with ordinary permissions; returns their ids. Can be called again. */
-export async function addUsers(t: TwinBot, n: number, permissions = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages): Promise<string[]> {
-  const existing = await t.twin.prisma.user.count();
+export async function addUsers({ twin }: { twin: DigitalDiscord }, n: number, permissions = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages): Promise<string[]> {
+  const existing = await twin.prisma.user.count();
   const ids = Array.from({ length: n }, (_, i) => String(300000000000000000n + BigInt(existing + i + 1)));
   for (const [i, id] of ids.entries()) {
-    await t.twin.prisma.user.create({ data: { id, username: `reader${existing + i + 1}`, globalName: `Reader ${existing + i + 1}` } });
-    await t.twin.prisma.guildMember.create({ data: { guildId: t.twin.guildId, userId: id, permissions: String(permissions) } });
+    await twin.prisma.user.create({ data: { id, username: `reader${existing + i + 1}`, globalName: `Reader ${existing + i + 1}` } });
+    await twin.prisma.guildMember.create({ data: { guildId: twin.guildId, userId: id, permissions: String(permissions) } });
   }
   return ids;
 }

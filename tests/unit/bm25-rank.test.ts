@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, type CandidateEvidence, type RankingWeights } from '../../src/engine/rank.js';
 import { Bm25Index, topN, type Scored } from '../../src/search/bm25.js';
-
-/** Deterministic PRNG (mulberry32), so "random" data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from '../setup/random.js';
 
 /** The reference: every positive candidate, best first, ties by label. */
 function fullSortTop(scores: Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
