@@ -35,7 +35,7 @@ const engineEnv = z.object({
   HF_HUB_OFFLINE: bool.optional(),
   HNSW_M: int(4, 96).default(16),
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
-  HNSW_EF_SEARCH: int(10, 2000).default(64),
+  HNSW_EF_SEARCH: int(10, 2000).default(256),
   LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

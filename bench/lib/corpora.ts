@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { EngineConfig } from '../../src/config.js';
+import { readManifest } from '../../src/index/generation.js';
+import { readLines, readQuestions } from '../../src/eval/metrics.js';
+import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
+import type { BenchContext } from './types.js';
+
+const run = promisify(execFile);
+
+export interface Corpus {
+  size: number;
+  dir: string;
+  config: EngineConfig;
+  /** Wall time and peak RSS of the first full build of this corpus, in a process of its own. */
+  build?: BuildRun;
+  indexBytes: number;
+}
+
+export interface BuildRun {
+  buildMs: number;
+  peakRssBytes: number;
+}
+
+let seed: Promise<SeedPaper[]> | undefined;
+
+export function seedVectors(ctx: BenchContext): Promise<SeedPaper[]> {
+  seed ??= loadSeed(ctx.root, ctx.workDir);
+  return seed;
+}
+
+const probe = (ctx: BenchContext, name: string) => join(ctx.root, 'bench', 'probes', name);
+
+/** A synthetic corpus of `size` papers with its index built (kept under data/bench/ between runs). */
+export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
+  const dir = join(ctx.workDir, `corpus-${size}`);
+  const config = await writeCorpus(ctx.root, dir, size, await seedVectors(ctx), ctx.log);
+  const builtMarker = join(dir, 'build.json');
+  let build: BuildRun | undefined;
+  if (existsSync(builtMarker)) {
+    build = JSON.parse(readFileSync(builtMarker, 'utf8')) as BuildRun;
+  } else {
+    ctx.log(`  building the index of ${size} papers…`);
+    rmSync(join(config.dataDir, 'index'), { recursive: true, force: true }); // a build cut short earlier; measure a whole one
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe(ctx, 'build.ts'), config.dataDir, config.sourcePaths[0]!], {
+      cwd: ctx.root,
+      timeout: 3 * 60 * 60_000,
+    });
+    build = JSON.parse(stdout.trim().split('\n').at(-1)!) as BuildRun;
+    writeFileSync(builtMarker, JSON.stringify(build));
+  }
+  const indexDir = join(config.dataDir, 'index');
+  const manifest = readManifest(indexDir);
+  return { size, dir, config, build, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
+}
+
+/**
+ * Whether building `size` papers is likely to fit in this machine's memory, judged from the largest
+ * build measured so far (peak RSS grows about linearly with the corpus). Undefined when it fits.
+ */
+export function buildWontFit(size: number, measured: readonly Corpus[]): string | undefined {
+  const largest = measured.filter((c) => c.build?.peakRssBytes).at(-1);
+  if (!largest) return undefined;
+  const estimate = (largest.build!.peakRssBytes * size) / largest.size;
+  const budget = 0.8 * totalmem();
+  if (estimate <= budget) return undefined;
+  const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+  return `building ${size} papers would need about ${gb(estimate)} (${gb(largest.build!.peakRssBytes)} measured at ${largest.size}, scaled linearly), over 80% of this machine's ${gb(totalmem())}`;
+}
+
+/** Realistic questions: the evaluation set and the out-of-domain set. */
+export function benchQuestions(ctx: BenchContext): string[] {
+  return [
+    ...readQuestions(join(ctx.root, 'tests/eval/questions.jsonl')).map((q) => q.question),
+    ...readLines(join(ctx.root, 'tests/eval/out-of-domain.txt')),
+  ];
+}
+
+export interface ServeResult {
+  papers: number;
+  coldStartMs: number;
+  samples: { tookMs: number; embedMs: number; searchMs: number; summaryMs: number }[];
+  baselineRssBytes: number;
+  afterOpenRssBytes: number;
+  peakRssBytes: number;
+}
+
+/** Opens a corpus in a fresh process and asks every question `repeats` times. */
+export async function serveInProcess(ctx: BenchContext, target: Corpus, questions: readonly string[], repeats: number): Promise<ServeResult> {
+  const queriesPath = join(ctx.workDir, 'queries.json');
+  writeFileSync(queriesPath, JSON.stringify(questions));
+  const script = probe(ctx, 'serve.ts');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, target.config.dataDir, target.config.sourcePaths[0]!, queriesPath, String(repeats)], {
+    cwd: ctx.root,
+    maxBuffer: 64 << 20,
+    timeout: 30 * 60_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ServeResult;
+}
+
+/** The bundled 64-paper seed, indexed under data/bench/seed (loaded by seedVectors). */
+export async function seedCorpus(ctx: BenchContext): Promise<Corpus> {
+  await seedVectors(ctx);
+  const config = benchConfig(ctx.root, join(ctx.workDir, 'seed'), join(ctx.root, 'seeds'));
+  const indexDir = join(config.dataDir, 'index');
+  const manifest = readManifest(indexDir);
+  return { size: 64, dir: join(ctx.workDir, 'seed'), config, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
+}

@@ -1,0 +1,40 @@
+/**
+ * Runs in its own process so that start-up time and memory are measured cleanly:
+ *   serve.ts <dataDir> <sourcesDir> <queries.json> <repeats>
+ * Opens the built index (no source check), answers every query `repeats` times, and prints one JSON
+ * line: cold start, per-query latencies with their breakdown, and peak RSS.
+ */
+import { readFileSync } from 'node:fs';
+import { Engine } from '../../src/engine/engine.js';
+import { createLogger } from '../../src/log.js';
+import { benchConfig } from '../lib/synthetic.js';
+
+const [dataDir, sources, queriesPath, repeatsText] = process.argv.slice(2);
+const root = new URL('../../', import.meta.url).pathname;
+const queries = JSON.parse(readFileSync(queriesPath!, 'utf8')) as string[];
+const baselineRss = process.memoryUsage().rss;
+
+const started = performance.now();
+const engine = await Engine.open(benchConfig(root, dataDir!, sources!), { log: createLogger({ level: 'warn' }), syncSources: false });
+const coldStartMs = performance.now() - started;
+const afterOpenRss = process.memoryUsage().rss;
+
+const samples: { tookMs: number; embedMs: number; searchMs: number; summaryMs: number }[] = [];
+for (let r = 0; r < Number(repeatsText ?? 3); r++) {
+  for (const query of queries) {
+    const result = await engine.ask(query);
+    samples.push({ tookMs: result.tookMs, ...result.timings });
+  }
+}
+const papers = engine.stats().papers;
+await engine.close();
+process.stdout.write(
+  `${JSON.stringify({
+    papers,
+    coldStartMs,
+    samples,
+    baselineRssBytes: baselineRss,
+    afterOpenRssBytes: afterOpenRss,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  })}\n`,
+);
