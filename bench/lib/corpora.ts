@@ -48,6 +48,11 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', probe(ctx, 'build.ts'), config.dataDir, config.sourcePaths[0]!], {
       cwd: ctx.root,
       timeout: 3 * 60 * 60_000,
+      maxBuffer: 64 << 20,
+    }).catch((error: { stderr?: string; signal?: string; code?: number }) => {
+      // Say why in one line: V8's own fatal message when there is one, else the signal or exit code.
+      const fatal = error.stderr?.split('\n').find((line) => /FATAL ERROR|Error:/.test(line));
+      throw new Error(fatal?.trim() ?? `the build process ended with ${error.signal ?? `exit code ${error.code}`}`);
     });
     build = JSON.parse(stdout.trim().split('\n').at(-1)!) as BuildRun;
     writeFileSync(builtMarker, JSON.stringify(build));

@@ -15,7 +15,6 @@ interface Change {
 }
 
 const CHANGES: Change[] = [
-  { commit: 'e7316a8', what: 'embedding cache in sorted segments; builds stream vectors from it instead of holding them all', figure: 'build peak RSS at 100k', unit: 'MB', before: 6300, after: 2200 },
   { commit: 'c155ab5', what: 'compact in-memory catalog, full records read on demand; chunked checksums', figure: 'cold start at 100k', unit: 'ms', before: 3700, after: 1480 },
   { commit: 'c155ab5', what: 'compact in-memory catalog, full records read on demand', figure: 'peak RSS while serving at 100k', unit: 'MB', before: 1150, after: 752 },
   { commit: 'a3d99fe', what: 'source file stamps in the manifest: an unchanged reload reads no source', figure: 'reload, nothing changed, at 100k', unit: 'ms', before: 4800, after: 1 },

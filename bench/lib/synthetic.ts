@@ -2,8 +2,9 @@
  * Synthetic corpora for scale benchmarks, built from the real seed rather than uniform noise (which
  * behaves unlike real embeddings: no clusters, no hubs). Each synthetic paper starts from a real seed
  * paper: its sentences, with one swapped for a sentence of another paper and one word in each
- * replaced; every sentence vector is the real one plus small Gaussian-like noise (cosine ≈ 0.9 to the
- * original), renormalized; the paper vector mixes the two source papers' real vectors plus noise.
+ * replaced; every sentence vector is the real one plus small uniform noise (cosine ≈ 0.9 to the
+ * original), renormalized; the paper vector blends its base paper's real vector with real sentence
+ * vectors of two other papers, in random shares, plus a little noise (cosine ≈ 0.97), renormalized.
  * Titles, dates and upvotes are random. Vectors go straight into the embedding cache, so the normal
  * build path indexes the corpus without running the model.
  */
@@ -62,20 +63,25 @@ export async function loadSeed(root: string, workDir: string): Promise<SeedPaper
   }
 }
 
-const COS_TARGET = 0.9;
+/** Sentence vectors sit at cosine ≈ 0.9 from the real sentence they copy; paper vectors closer, at ≈ 0.97. */
+const SENTENCE_COS = 0.9;
+const PAPER_COS = 0.97;
 
-function noisy(base: Float32Array, random: () => number): Float32Array {
-  // Uniform noise with the variance that puts the perturbed vector at cosine ≈ 0.9 from the base.
-  const sigma = Math.sqrt((1 / COS_TARGET ** 2 - 1) / base.length);
+function noisy(base: Float32Array, random: () => number, cos = SENTENCE_COS): Float32Array {
+  // Uniform noise with the variance that puts the perturbed vector at cosine ≈ cos from the base.
+  const sigma = Math.sqrt((1 / cos ** 2 - 1) / base.length);
   const amplitude = sigma * Math.sqrt(3);
   const out = new Float32Array(base.length);
   for (let i = 0; i < base.length; i++) out[i] = base[i]! + amplitude * (2 * random() - 1);
   return normalizeInPlace(out);
 }
 
-function mix(a: Float32Array, b: Float32Array, share: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = (1 - share) * a[i]! + share * b[i]!;
+/** The normalized weighted sum of real vectors: a point on the surface real embeddings span. */
+function blend(vectors: readonly Float32Array[], weights: readonly number[]): Float32Array {
+  const out = new Float32Array(vectors[0]!.length);
+  vectors.forEach((v, k) => {
+    for (let i = 0; i < out.length; i++) out[i]! += weights[k]! * v[i]!;
+  });
   return normalizeInPlace(out);
 }
 
@@ -111,7 +117,13 @@ export function syntheticPaper(i: number, seed: readonly SeedPaper[], vocabulary
     upvotes: Math.floor(random() * 300),
     listings: [{ date: `2025-02-${String(day).padStart(2, '0')}`, rank: 1 + Math.floor(i / 28) }],
   };
-  const vectors = new Map<string, Float32Array>([[textHash(paperPassage(paper)), noisy(mix(base.vector, other.vector, 0.15), random)]]);
+  // Mostly its base paper, partly a real sentence of each of two other papers, in random shares, and a
+  // little noise. Isotropic noise alone would put a base's ~n/64 copies on a 384-dimensional shell
+  // where every neighbour is a near-tie, which real corpora are not.
+  const third = seed[Math.floor(random() * seed.length)]!;
+  const sentenceOf = (p: SeedPaper) => (p.sentences.length ? p.sentences[Math.floor(random() * p.sentences.length)]!.vector : p.vector);
+  const paperVector = blend([base.vector, sentenceOf(other), sentenceOf(third)], [0.3 + 0.4 * random(), 0.2 + 0.4 * random(), 0.2 + 0.4 * random()]);
+  const vectors = new Map<string, Float32Array>([[textHash(paperPassage(paper)), noisy(paperVector, random, PAPER_COS)]]);
   // The builder splits the abstract itself; each of its sentences gets the mean vector of the parts it spans.
   let offset = 0;
   const starts = parts.map((p) => {

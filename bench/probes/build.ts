@@ -7,6 +7,7 @@
 import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/log.js';
 import { benchConfig } from '../lib/synthetic.js';
+import { peakRssBytes } from './peak-rss.js';
 
 const [dataDir, sources] = process.argv.slice(2);
 const root = new URL('../../', import.meta.url).pathname;
@@ -14,4 +15,4 @@ const started = performance.now();
 const engine = await Engine.open(benchConfig(root, dataDir!, sources!), { log: createLogger({ level: 'warn' }) });
 const buildMs = performance.now() - started;
 await engine.close();
-process.stdout.write(`${JSON.stringify({ buildMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ buildMs, peakRssBytes: peakRssBytes() })}\n`);

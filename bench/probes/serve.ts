@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/log.js';
 import { benchConfig } from '../lib/synthetic.js';
+import { peakRssBytes } from './peak-rss.js';
 
 const [dataDir, sources, queriesPath, repeatsText] = process.argv.slice(2);
 const root = new URL('../../', import.meta.url).pathname;
@@ -35,6 +36,6 @@ process.stdout.write(
     samples,
     baselineRssBytes: baselineRss,
     afterOpenRssBytes: afterOpenRss,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakRssBytes(),
   })}\n`,
 );

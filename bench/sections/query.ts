@@ -20,7 +20,15 @@ export async function servePoints(ctx: BenchContext, sizes: readonly number[]): 
       notRun.push(`${size} papers not run: ${tooBig}.`);
       continue;
     }
-    const built = await corpus(ctx, size);
+    let built: Corpus;
+    try {
+      built = await corpus(ctx, size);
+    } catch (error) {
+      // A build the machine could not finish (killed for memory, say) is reported, not fatal.
+      ctx.log(`  building ${size} papers failed: ${(error as Error).message}`);
+      notRun.push(`${size} papers not run: the build failed (${(error as Error).message.split('\n')[0]}).`);
+      continue;
+    }
     ctx.log(`  serving ${size} papers: ${questions.length} questions × ${ctx.quick ? 2 : 5}`);
     points.push({ size, corpus: built, serve: await serveInProcess(ctx, built, questions, ctx.quick ? 2 : 5) });
   }

@@ -26,7 +26,7 @@ describe('loadEngineConfig', () => {
       dtype: 'q8',
       offline: false,
       threads: 0,
-      hnsw: { m: 16, efConstruction: 200, efSearch: 64 },
+      hnsw: { m: 16, efConstruction: 200, efSearch: 256 },
       logLevel: 'info',
     });
     // Tuning values: any sane default will do.
