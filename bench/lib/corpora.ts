@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
@@ -23,6 +24,8 @@ export interface Corpus {
 export interface BuildRun {
   buildMs: number;
   peakRssBytes: number;
+  /** Peak JavaScript heap in use (absent in markers from older runs). */
+  peakHeapBytes?: number;
 }
 
 let seed: Promise<SeedPaper[]> | undefined;
@@ -63,17 +66,24 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
 }
 
 /**
- * Whether building `size` papers is likely to fit in this machine's memory, judged from the largest
- * build measured so far (peak RSS grows about linearly with the corpus). Undefined when it fits.
+ * Why building `size` papers would likely fail here, judged from the largest build measured so far
+ * (memory grows about linearly with the corpus): over 80% of the machine's memory, or over V8's heap
+ * limit (a build holds every paper's record). Undefined when it should fit.
  */
 export function buildWontFit(size: number, measured: readonly Corpus[]): string | undefined {
   const largest = measured.filter((c) => c.build?.peakRssBytes).at(-1);
   if (!largest) return undefined;
-  const estimate = (largest.build!.peakRssBytes * size) / largest.size;
-  const budget = 0.8 * totalmem();
-  if (estimate <= budget) return undefined;
+  const scale = size / largest.size;
   const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
-  return `building ${size} papers would need about ${gb(estimate)} (${gb(largest.build!.peakRssBytes)} measured at ${largest.size}, scaled linearly), over 80% of this machine's ${gb(totalmem())}`;
+  const { peakRssBytes, peakHeapBytes } = largest.build!;
+  if (peakRssBytes * scale > 0.8 * totalmem()) {
+    return `building ${size} papers would need about ${gb(peakRssBytes * scale)} (${gb(peakRssBytes)} measured at ${largest.size}, scaled linearly), over 80% of this machine's ${gb(totalmem())}`;
+  }
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  if (peakHeapBytes && peakHeapBytes * scale > heapLimit) {
+    return `building ${size} papers would need about ${gb(peakHeapBytes * scale)} of JavaScript heap (${gb(peakHeapBytes)} measured at ${largest.size}, scaled linearly), over V8's limit of ${gb(heapLimit)} (raise it with NODE_OPTIONS=--max-old-space-size)`;
+  }
+  return undefined;
 }
 
 /** Realistic questions: the evaluation set and the out-of-domain set. */
