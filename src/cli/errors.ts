@@ -1,9 +1,7 @@
-import { CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 
 /** A message and exit code for any error: expected ones plainly, others with a hint to get details. */
 export function describeError(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof CommanderError) return { message: error.message, exitCode: 2 };
   if (error instanceof UserError) return { message: error.message, exitCode: 1 };
   const message = error instanceof Error ? error.message : String(error);
   if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) return { message: `${message}\n${error.stack}`, exitCode: 1 };

@@ -61,7 +61,7 @@ function config(): EngineConfig {
 async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
   const cfg = config();
   // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const log = createLogger({ level: process.env.LOG_LEVEL || 'warn' });
   const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
   try {
     return await work(engine);
@@ -183,7 +183,7 @@ program
   .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
   .action(async (opts: { date?: string; days: number }) => {
     const cfg = config();
-    const log = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
+    const log = createLogger({ level: process.env.LOG_LEVEL || 'error' });
     const dates = recentDates(Math.max(1, opts.days), opts.date ?? new Date().toISOString().slice(0, 10));
     const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log));
     for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);

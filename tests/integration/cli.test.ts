@@ -48,6 +48,13 @@ describe('paperscout CLI', () => {
     expect(run.stdout).toMatch(/Searched 64 papers in [\d.]+ ms/);
   });
 
+  it('treats the empty values of a copied .env.example as unset', async () => {
+    const run = await cli(['ask', '--json', '-k', '1', 'how do MLPs scale on vision tasks?'], { env: { LOG_LEVEL: '', EMBEDDING_POOLING: '', MODEL_OFFLINE: '' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).results[0].id).toBe('2306.13575');
+  });
+
   it('prints the documented JSON schema with --json', async () => {
     const run = await cli(['ask', '--json', '-k', '3', 'how do MLPs scale on vision tasks?']);
     const json = JSON.parse(run.stdout);
