@@ -18,7 +18,7 @@ import { memorySection } from './sections/memory.js';
 import { querySection, servePoints } from './sections/query.js';
 import { startupSection } from './sections/startup.js';
 import { historySection } from './lib/history.js';
-import { percentileOf } from './lib/stats.js';
+import { percentile } from '../src/util/percentile.js';
 
 const opts = new Command()
   .option('--quick', 'a two-minute version: small corpora, fewer repeats')
@@ -96,7 +96,7 @@ if (points) {
   const series = (name: string, color: string, p: number) => ({
     name,
     color,
-    points: points.map((pt) => ({ x: pt.size, y: percentileOf(pt.serve.samples.map((s) => s.tookMs), p) })),
+    points: points.map((pt) => ({ x: pt.size, y: percentile(pt.serve.samples.map((s) => s.tookMs), p) })),
   });
   writeFileSync(join(resultsDir, `${stamp}.svg`), lineChart('paperscout ask latency by corpus size', 'papers (log scale)', 'ms', [series('p50', '#1f77b4', 50), series('p95', '#ff7f0e', 95)]));
   if (!ctx.quick) copyFileSync(join(resultsDir, `${stamp}.svg`), join(resultsDir, 'latest.svg'));

@@ -1,6 +1,6 @@
 import type { Figure, Target } from './types.js';
 
-export function percentileOf(values: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (!sorted.length) return NaN;
   const index = (p / 100) * (sorted.length - 1);
@@ -14,9 +14,9 @@ export function figure(name: string, unit: string, samples: readonly number[], e
   return {
     name,
     unit,
-    median: percentileOf(samples, 50),
-    p25: percentileOf(samples, 25),
-    p75: percentileOf(samples, 75),
+    median: percentile(samples, 50),
+    p25: percentile(samples, 25),
+    p75: percentile(samples, 75),
     runs: samples.length,
     ...extra,
   };

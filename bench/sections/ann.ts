@@ -3,7 +3,7 @@ import hnswlib from 'hnswlib-node';
 import { loadEmbedder } from '../../src/engine/engine.js';
 import { readManifest } from '../../src/index/generation.js';
 import { benchQuestions, type Corpus } from '../lib/corpora.js';
-import { percentileOf } from '../lib/stats.js';
+import { percentile } from '../../src/util/percentile.js';
 import { type SeedPaper } from '../lib/synthetic.js';
 import { prng } from '../../tests/setup/random.js';
 import type { BenchContext, Section, Table } from '../lib/types.js';
@@ -38,7 +38,7 @@ function timeSearch(search: (q: number[]) => number[], queries: readonly number[
     latencies.push(performance.now() - t);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { results, p50: percentileOf(latencies, 50), p95: percentileOf(latencies, 95), qps: queries.length / seconds };
+  return { results, p50: percentile(latencies, 50), p95: percentile(latencies, 95), qps: queries.length / seconds };
 }
 
 /** Recall@10 of HNSW against exact cosine search, across ef and M, with speed. */

@@ -28,7 +28,7 @@ import { readManifest } from '../../src/index/generation.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { addUsers, ADMIN, MEMBER, OTHER, startTwinBot, str, tapRequests, type RecordedRequest, type TwinBot } from '../../tests/setup/twin.js';
 import { corpus, seedCorpus, seedVectors } from '../lib/corpora.js';
-import { percentileOf } from '../lib/stats.js';
+import { percentile } from '../../src/util/percentile.js';
 import { syntheticPaper } from '../lib/synthetic.js';
 import { prng } from '../../tests/setup/random.js';
 import type { BenchContext, Figure, Section, Table } from '../lib/types.js';
@@ -737,7 +737,7 @@ function latencyRows(label: string, samples: readonly Sample[]): (string | numbe
   const edit = samples.map(editMs);
   const fromDispatch = samples.map(ackFromDispatchMs);
   const twin = samples.map(twinMs).filter(Number.isFinite);
-  const p = (values: number[], q: number) => round(percentileOf(values, q));
+  const p = (values: number[], q: number) => round(percentile(values, q));
   return [
     [label, 'ack (deferred reply)', p(ack, 50), p(ack, 95), p(ack, 99), round(Math.max(...ack)), samples.length],
     [label, 'final edit (answer)', p(edit, 50), p(edit, 95), p(edit, 99), round(Math.max(...edit)), samples.length],
@@ -770,7 +770,7 @@ export async function benchBotPath(ctx: BenchContext, reloadSize: number): Promi
   const latency = await askLatency(ctx, questions, false);
   const apart = await askLatency(ctx, questions, true);
   const c = latency.concurrent;
-  const pct = (samples: readonly Sample[], of: (s: Sample) => number, q: number) => round(percentileOf(samples.map(of), q));
+  const pct = (samples: readonly Sample[], of: (s: Sample) => number, q: number) => round(percentile(samples.map(of), q));
   figures.push(
     {
       name: `/ask ack p99, ${CONCURRENT_USERS} concurrent users`,
@@ -850,11 +850,11 @@ export async function benchBotPath(ctx: BenchContext, reloadSize: number): Promi
       target: { op: '>=', value: 100 },
       note: `${within} of ${reload.asks.length} deferred within 3 s` + (missing || errorReplies ? `; ${missing} never acked, ${errorReplies} got an error reply instead` : ''),
     },
-    { name: `/ask ack p50 during a /reload at ${sizeLabel}`, unit: 'ms', median: round(percentileOf(acks, 50)), runs: acks.length },
+    { name: `/ask ack p50 during a /reload at ${sizeLabel}`, unit: 'ms', median: round(percentile(acks, 50)), runs: acks.length },
     {
       name: `/ask ack p99 during a /reload at ${sizeLabel}`,
       unit: 'ms',
-      median: round(percentileOf(acks, 99)),
+      median: round(percentile(acks, 99)),
       runs: acks.length,
       target: { op: '<=', value: ACK_DEADLINE_MS },
       ...(lowerBound ? { note: lowerBound.trim() } : {}),
@@ -871,7 +871,7 @@ export async function benchBotPath(ctx: BenchContext, reloadSize: number): Promi
   const byPhase = new Map<string, Sample[]>();
   for (const s of reload.asks) byPhase.set(phaseOf(s), [...(byPhase.get(phaseOf(s)) ?? []), s]);
   const finals = reload.asks.map(editOrBound);
-  const p = (values: number[], q: number) => round(percentileOf(values, q));
+  const p = (values: number[], q: number) => round(percentile(values, q));
   tables.push({
     title: `/ask during a /reload of ${reloadSize} + ${EXTRA_PAPERS} papers (ms from the slash command)`,
     columns: ['measure', 'value'],

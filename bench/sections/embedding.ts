@@ -5,7 +5,8 @@ import { loadEngineConfig, type EngineConfig } from '../../src/config.js';
 import { TransformersEmbedder } from '../../src/embedding/embedder.js';
 import { paperPassage } from '../../src/papers/paper.js';
 import { loadSources } from '../../src/papers/sources.js';
-import { figure, percentileOf, timeRuns } from '../lib/stats.js';
+import { percentile } from '../../src/util/percentile.js';
+import { figure, timeRuns } from '../lib/stats.js';
 import type { BenchContext, Comparison, Figure, Section, Table, Target } from '../lib/types.js';
 
 const THROUGHPUT_TARGET: Target = { op: '>=', value: 40 };
@@ -129,7 +130,7 @@ async function questionLatencies(ctx: BenchContext, config: EngineConfig, questi
 
 function throughputSection(m: Throughput, questionMs: number[]): Section {
   const n = m.texts.length;
-  const p95 = percentileOf(questionMs, 95);
+  const p95 = percentile(questionMs, 95);
   return {
     id: 'embedding',
     title: 'Embedding throughput',
@@ -162,7 +163,7 @@ function gridTable(cells: readonly Cell[]): Table {
         cell.batch,
         threadLabel(cell.threads),
         median(cell.rates).toFixed(1),
-        `${percentileOf(cell.rates, 25).toFixed(1)}–${percentileOf(cell.rates, 75).toFixed(1)}`,
+        `${percentile(cell.rates, 25).toFixed(1)}–${percentile(cell.rates, 75).toFixed(1)}`,
         minCosine(cell.vectors, batchOne.vectors).value.toFixed(6),
       ];
     }),
@@ -231,7 +232,7 @@ function pythonComparison(m: Throughput, runs: PythonRun[]): Section {
         rows: runs.map((r) => [
           r.batch,
           median(r.rates).toFixed(1),
-          `${percentileOf(r.rates, 25).toFixed(1)}–${percentileOf(r.rates, 75).toFixed(1)}`,
+          `${percentile(r.rates, 25).toFixed(1)}–${percentile(r.rates, 75).toFixed(1)}`,
           minCosine(m.standard.vectors, r.vectors).value.toFixed(6),
         ]),
       },
@@ -361,6 +362,6 @@ function minCosine(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number
   return lowest;
 }
 
-const median = (values: readonly number[]) => percentileOf(values, 50);
+const median = (values: readonly number[]) => percentile(values, 50);
 const threadLabel = (threads: number) => (threads === 0 ? 'auto' : String(threads));
 const settingLabel = (cell: Pick<Cell, 'batch' | 'threads'>) => `batch ${cell.batch}, threads ${threadLabel(cell.threads)}`;

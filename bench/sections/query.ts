@@ -1,5 +1,6 @@
 import { benchQuestions, buildWontFit, corpus, serveInProcess, type Corpus, type ServeResult } from '../lib/corpora.js';
-import { figure, percentileOf } from '../lib/stats.js';
+import { percentile } from '../../src/util/percentile.js';
+import { figure } from '../lib/stats.js';
 import type { BenchContext, Section } from '../lib/types.js';
 
 export interface ScalePoint {
@@ -43,12 +44,12 @@ export function querySection(points: readonly ScalePoint[], notRun: readonly str
     const took = serve.samples.map((s) => s.tookMs);
     return [
       size,
-      percentileOf(took, 50).toFixed(1),
-      percentileOf(took, 95).toFixed(1),
-      percentileOf(took, 99).toFixed(1),
-      percentileOf(serve.samples.map((s) => s.embedMs), 50).toFixed(2),
-      percentileOf(serve.samples.map((s) => s.searchMs), 50).toFixed(2),
-      percentileOf(serve.samples.map((s) => s.summaryMs), 50).toFixed(2),
+      percentile(took, 50).toFixed(1),
+      percentile(took, 95).toFixed(1),
+      percentile(took, 99).toFixed(1),
+      percentile(serve.samples.map((s) => s.embedMs), 50).toFixed(2),
+      percentile(serve.samples.map((s) => s.searchMs), 50).toFixed(2),
+      percentile(serve.samples.map((s) => s.summaryMs), 50).toFixed(2),
       serve.samples.length,
     ];
   });
@@ -63,7 +64,7 @@ export function querySection(points: readonly ScalePoint[], notRun: readonly str
       {
         name: `ask p95 ${label}`,
         unit: 'ms',
-        median: percentileOf(samples.map((s) => s.tookMs), 95),
+        median: percentile(samples.map((s) => s.tookMs), 95),
         runs: samples.length,
         target: { op: '<=', value: 50 },
       },

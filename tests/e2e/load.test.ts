@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { percentile } from '../../src/bot/latency.js';
+import { percentile } from '../../src/util/percentile.js';
 import { seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { SEEDS } from '../setup/paths.js';
 import { ADMIN, addUsers, pollFor, replyTo, startTwinBot, str, type RecordedRequest, type TwinBot } from '../setup/twin.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyWindow, percentile } from '../../src/bot/latency.js';
+import { LatencyWindow } from '../../src/bot/latency.js';
+import { percentile } from '../../src/util/percentile.js';
 import { ProgressEditor } from '../../src/bot/progress-editor.js';
 
 describe('percentile (nearest rank)', () => {
