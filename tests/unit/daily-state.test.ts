@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs, { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isDailyDue, localTime, minutesOf } from '../../src/util/local-time.js';
 import { openBotState } from '../../src/bot/state/bot-state.js';
 import { VoteStore } from '../../src/bot/state/votes.js';
@@ -27,7 +27,7 @@ describe('local time and daily jobs', () => {
 });
 
 describe('bot state on disk', () => {
-  it('persists subscriptions atomically and reads them back', async () => {
+  it('persists subscriptions and reads them back, leaving no temporary file', async () => {
     const dir = tempDir();
     const state = openBotState(dir, quietLogger());
     await state.update((s) => {
@@ -35,6 +35,47 @@ describe('bot state on disk', () => {
     });
     expect(readdirSync(join(dir, 'bot'))).toEqual(['state.json']);
     expect(openBotState(dir, quietLogger()).current.subscriptions.g1?.channelId).toBe('c1');
+  });
+
+  it('keeps the previous state when the process dies in the middle of writing the next one', async () => {
+    const dir = tempDir();
+    const state = openBotState(dir, quietLogger());
+    await state.update((s) => void (s.refresh.lastRunOn = '2025-03-14'));
+    const before = readFileSync(join(dir, 'bot', 'state.json'), 'utf8');
+
+    // The crash: the write gets half of its bytes onto disk, then nothing more runs (no rename, no
+    // clean-up), which leaves what a killed process leaves. write-file-atomic calls fs at call time.
+    const write = vi.spyOn(fs, 'write').mockImplementation(((fd: number, data: string, ...rest: unknown[]) => {
+      fs.writeSync(fd, String(data).slice(0, String(data).length / 2));
+      (rest.at(-1) as (error: Error) => void)(new Error('killed mid-write'));
+    }) as unknown as typeof fs.write);
+    const unlink = vi.spyOn(fs, 'unlink').mockImplementation(((_path: string, done: (error: null) => void) => done(null)) as unknown as typeof fs.unlink);
+    try {
+      await expect(
+        state.update((s) => {
+          s.refresh.lastRunOn = '2025-03-15';
+          s.subscriptions.g1 = { channelId: 'c1', time: '08:00', timezone: 'UTC', limit: 10, subscribedBy: 'u1', createdAt: '2025-03-15T00:00:00Z' };
+        }),
+      ).rejects.toThrow('killed mid-write');
+    } finally {
+      write.mockRestore();
+      unlink.mockRestore();
+    }
+
+    const files = readdirSync(join(dir, 'bot'));
+    const leftover = files.filter((n) => n !== 'state.json');
+    expect(leftover).toHaveLength(1); // the half-written temporary file, as a crash leaves it
+    expect(() => JSON.parse(readFileSync(join(dir, 'bot', leftover[0]!), 'utf8'))).toThrow();
+    expect(readFileSync(join(dir, 'bot', 'state.json'), 'utf8')).toBe(before);
+
+    // After the restart: the previous state, read as valid (nothing set aside), and writable again.
+    const capture = capturingLogger('warn');
+    const reopened = openBotState(dir, capture.log);
+    expect(reopened.current).toEqual({ version: 1, subscriptions: {}, refresh: { lastRunOn: '2025-03-14' } });
+    expect(capture.lines()).toEqual([]);
+    expect(readdirSync(join(dir, 'bot')).some((n) => n.includes('corrupt'))).toBe(false);
+    await reopened.update((s) => void (s.refresh.lastRunOn = '2025-03-16'));
+    expect(openBotState(dir, quietLogger()).current.refresh.lastRunOn).toBe('2025-03-16');
   });
 
   it('sets a corrupt state file aside instead of trusting or overwriting it', async () => {
