@@ -18,7 +18,7 @@ import { paperPassage, type Paper } from '../../src/papers/paper.js';
 import { loadSources } from '../../src/papers/sources.js';
 import { normalizeInPlace } from '../../src/embedding/pooling.js';
 import { splitSentences } from '../../src/text/sentences.js';
-import { prng } from '../../tests/setup/random.js';
+import { prng } from '../harness/random.js';
 
 export interface SeedPaper {
   title: string;

@@ -5,7 +5,7 @@ import { readManifest } from '../../src/index/generation.js';
 import { benchQuestions, type Corpus } from '../lib/corpora.js';
 import { percentile } from '../../src/util/percentile.js';
 import { type SeedPaper } from '../lib/synthetic.js';
-import { prng } from '../../tests/setup/random.js';
+import { prng } from '../harness/random.js';
 import type { BenchContext, Section, Table } from '../lib/types.js';
 
 const K = 10;

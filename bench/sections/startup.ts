@@ -5,7 +5,7 @@ import { createLogger } from '../../src/log.js';
 import { serveInProcess, type Corpus } from '../lib/corpora.js';
 import { figure } from '../lib/stats.js';
 import { syntheticPaper, type SeedPaper } from '../lib/synthetic.js';
-import { prng } from '../../tests/setup/random.js';
+import { prng } from '../harness/random.js';
 import type { BenchContext, Figure, Section } from '../lib/types.js';
 import type { ScalePoint } from './query.js';
 

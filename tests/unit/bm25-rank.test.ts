@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, type CandidateEvidence, type RankingWeights } from '../../src/engine/rank.js';
 import { Bm25Index, topN, type Scored } from '../../src/search/bm25.js';
-import { prng as random } from '../setup/random.js';
+import { prng as random } from '../../bench/harness/random.js';
 
 /** The reference: every positive candidate, best first, ties by label. */
 function fullSortTop(scores: Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
