@@ -136,7 +136,7 @@ export async function getJson(url: string, options: HttpOptions): Promise<unknow
       const waitMs = retryWaitMs(retry, options, retryAfter?.ms);
       if (waitMs === undefined) {
         throw new FetchError(
-          `${url} answered ${error.message} with Retry-After: ${retryAfter!.header} (a wait of ${formatWait(retryAfter!.ms)}), longer than HF_RETRY_MAX_WAIT_SECONDS (${formatWait(options.maxWaitMs)}); gave up on this day`,
+          `${url} answered ${error.message} with Retry-After: ${retryAfter!.header} (a wait of ${formatWait(retryAfter!.ms)}), longer than HF_RETRY_MAX_WAIT_SECONDS=${Math.ceil(options.maxWaitMs / 1000)} allows; gave up on this day`,
         );
       }
       const notice: RetryNotice = { url, reason: error.message, retry, retries: options.retries, waitMs, at: new Date(Date.now() + waitMs) };
