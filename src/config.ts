@@ -165,6 +165,8 @@ const feedEnv = z.object({
   HF_API_BASE: z.string().url().default('https://huggingface.co'),
   HF_FETCH_TIMEOUT_SECONDS: int(1, 600).default(15),
   HF_FETCH_RETRIES: int(0, 10).default(4),
+  HF_RETRY_MAX_WAIT_SECONDS: int(1, 86_400).default(120),
+  HF_MAX_RESPONSE_MB: int(1, 1024).default(50),
   REFRESH_TIME: time.default('06:00'),
   REFRESH_TIMEZONE: timeZone.default('UTC'),
   REFRESH_DAYS: int(1, 14).default(2),
@@ -175,6 +177,13 @@ export interface FeedConfig {
   apiBase: string;
   timeoutMs: number;
   retries: number;
+  /**
+   * The longest wait before a retry, in ms (HF_RETRY_MAX_WAIT_SECONDS, default 120 s). A server whose
+   * Retry-After asks for more fails that day instead of stalling the fetch.
+   */
+  retryMaxWaitMs: number;
+  /** A larger API response is refused, in bytes (HF_MAX_RESPONSE_MB, default 50 MB of 2^20 bytes). */
+  maxResponseBytes: number;
   /** When the bot fetches new lists each day, in `timezone`. */
   refreshTime: string;
   timezone: string;
@@ -190,6 +199,8 @@ export function loadFeedConfig(env: Env = process.env): FeedConfig {
     apiBase: e.HF_API_BASE.replace(/\/+$/, ''),
     timeoutMs: e.HF_FETCH_TIMEOUT_SECONDS * 1000,
     retries: e.HF_FETCH_RETRIES,
+    retryMaxWaitMs: e.HF_RETRY_MAX_WAIT_SECONDS * 1000,
+    maxResponseBytes: e.HF_MAX_RESPONSE_MB * 1024 * 1024,
     refreshTime: e.REFRESH_TIME,
     timezone: e.REFRESH_TIMEZONE,
     refreshDays: e.REFRESH_DAYS,

@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../index/build.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
+import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { createLogger } from '../log.js';
 import { askJson } from './json.js';
 import { describeError } from './errors.js';
@@ -185,7 +186,9 @@ program
     const cfg = config();
     const log = createLogger({ level: process.env.LOG_LEVEL || 'error' });
     const dates = recentDates(Math.max(1, opts.days), opts.date ?? new Date().toISOString().slice(0, 10));
-    const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log));
+    // The log shows only errors here, so a pending retry is said on stderr: the wait is never silent.
+    const onRetry = (notice: RetryNotice) => process.stderr.write(`paperscout: ${formatRetryNotice(notice)}\n`);
+    const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log, onRetry));
     for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
     if (reports.every((r) => r.error)) process.exitCode = 1;

@@ -38,8 +38,17 @@ export async function fetchDays(dates: readonly string[], dataDir: string, optio
   return reports;
 }
 
-export function clientOptions(feed: FeedConfig, log?: Logger): DailyClientOptions & { log?: Logger } {
-  return { ...DEFAULT_CLIENT_OPTIONS, baseUrl: feed.apiBase, timeoutMs: feed.timeoutMs, retries: feed.retries, log };
+export function clientOptions(feed: FeedConfig, log?: Logger, onRetry?: DailyClientOptions['onRetry']): DailyClientOptions {
+  return {
+    ...DEFAULT_CLIENT_OPTIONS,
+    baseUrl: feed.apiBase,
+    timeoutMs: feed.timeoutMs,
+    retries: feed.retries,
+    maxWaitMs: feed.retryMaxWaitMs,
+    maxResponseBytes: feed.maxResponseBytes,
+    log,
+    onRetry,
+  };
 }
 
 export function formatDayReport(report: DayReport): string {

@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { DEFAULT_CLIENT_OPTIONS, fetchDailyPapers, parseRetryAfter, type DailyClientOptions } from '../../src/feed/daily-client.js';
-import { fetchDays, recentDates } from '../../src/feed/refresh.js';
+import { loadFeedConfig } from '../../src/config.js';
+import { DEFAULT_CLIENT_OPTIONS, fetchDailyPapers, type DailyClientOptions } from '../../src/feed/daily-client.js';
+import { parseRetryAfter } from '../../src/feed/get-json.js';
+import { clientOptions, fetchDays, recentDates } from '../../src/feed/refresh.js';
+import type { RetryNotice } from '../../src/feed/retry.js';
 import { loadSources } from '../../src/papers/sources.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { fixtureDays, startHfServer, type HfServer } from '../setup/hf-server.js';
@@ -57,6 +60,92 @@ describe('daily papers client', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(day.items).toHaveLength(6);
     expect(hf.requests).toHaveLength(2);
+  });
+
+  it('gives up on a day at once when Retry-After asks for more than the cap, naming the request', { timeout: 10_000 }, async () => {
+    hf.fault('2025-03-13', { status: 429, retryAfter: '999999' });
+    const notices: RetryNotice[] = [];
+    const error = await fetchDailyPapers('2025-03-13', options({ onRetry: (n) => notices.push(n) })).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(`${hf.url}/api/daily_papers?date=2025-03-13`);
+    expect(message).toContain('Retry-After: 999999');
+    expect(message).toContain('HF_RETRY_MAX_WAIT_SECONDS');
+    expect(notices).toEqual([]);
+    expect(hf.requests).toHaveLength(1);
+  });
+
+  it('announces every pending retry, with its wait and time, to onRetry and the log', async () => {
+    hf.fault('2025-03-13', { status: 429, retryAfter: '1' });
+    const notices: RetryNotice[] = [];
+    const capture = capturingLogger('warn');
+    const before = Date.now();
+    await fetchDailyPapers('2025-03-13', options({ log: capture.log, onRetry: (n) => notices.push(n) }));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ reason: 'HTTP 429', retry: 1, retries: 4, waitMs: 1000 });
+    expect(notices[0]!.url).toContain('date=2025-03-13');
+    expect(notices[0]!.at.getTime()).toBeGreaterThanOrEqual(before + 1000);
+    const warning = capture.lines().find((l) => String(l.msg).startsWith('daily papers fetch failed'));
+    expect(warning?.msg).toMatch(/retry 1 of 4 in 1 s/);
+  });
+
+  it('caps its own backoff too, so no wait is longer than the cap', { timeout: 10_000 }, async () => {
+    hf.fault('2025-03-13', { status: 500 }, { status: 503 });
+    const notices: RetryNotice[] = [];
+    const day = await fetchDailyPapers('2025-03-13', options({ minBackoffMs: 3_600_000, maxWaitMs: 20, onRetry: (n) => notices.push(n) }));
+    expect(day.items).toHaveLength(6);
+    expect(notices.map((n) => [n.reason, n.waitMs])).toEqual([
+      ['HTTP 500', 20],
+      ['HTTP 503', 20],
+    ]);
+  });
+
+  it('takes the wait cap and the size bound from the configuration', () => {
+    expect(clientOptions(loadFeedConfig({}))).toMatchObject({ maxWaitMs: 120_000, maxResponseBytes: 50 * 1024 * 1024 });
+    expect(clientOptions(loadFeedConfig({ HF_RETRY_MAX_WAIT_SECONDS: '5', HF_MAX_RESPONSE_MB: '2' }))).toMatchObject({ maxWaitMs: 5000, maxResponseBytes: 2 * 1024 * 1024 });
+  });
+
+  it('streams the body and refuses it past the size bound', async () => {
+    hf.fault('2025-03-13', { endless: true });
+    await expect(fetchDailyPapers('2025-03-13', options({ maxResponseBytes: 1024 * 1024, timeoutMs: 3000, retries: 0 }))).rejects.toThrow(
+      /response from .*date=2025-03-13.* is larger than 1 MB \(HF_MAX_RESPONSE_MB\); refused/,
+    );
+  });
+
+  it('refuses at once a body whose Content-Length is over the bound, and does not retry it', async () => {
+    hf.fault('2025-03-13', { declaredBytes: 10 * 1024 * 1024 });
+    await expect(fetchDailyPapers('2025-03-13', options({ maxResponseBytes: 1024 * 1024, timeoutMs: 3000 }))).rejects.toThrow(
+      /response from .*date=2025-03-13.* declares 10485760 bytes, more than 1 MB \(HF_MAX_RESPONSE_MB\); refused/,
+    );
+    expect(hf.requests).toHaveLength(1);
+  });
+
+  it('follows a redirect within the configured origin', async () => {
+    hf.fault('2025-03-13', { redirect: '/api/daily_papers?date=2025-03-13&limit=100&p=0&sort=trending' });
+    expect((await fetchDailyPapers('2025-03-13', options())).items).toHaveLength(6);
+    expect(hf.requests).toHaveLength(2);
+  });
+
+  it('refuses a redirect to another host, naming both, without asking that host', async () => {
+    const other = await startHfServer();
+    try {
+      hf.fault('2025-03-13', { redirect: `${other.url}/api/daily_papers?date=2025-03-13&limit=100&p=0&sort=trending` });
+      const error = (await fetchDailyPapers('2025-03-13', options()).catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(/refused a redirect/);
+      expect(error.message).toContain(new URL(hf.url).host);
+      expect(error.message).toContain(new URL(other.url).host);
+      expect(other.requests).toEqual([]);
+      expect(hf.requests).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('gives up after a few redirects', async () => {
+    const loop = '/api/daily_papers?date=2025-03-13&limit=100&p=0&sort=trending';
+    hf.fault('2025-03-13', ...Array.from({ length: 30 }, () => ({ redirect: loop })));
+    await expect(fetchDailyPapers('2025-03-13', options())).rejects.toThrow(/more than 5 redirects/);
+    expect(hf.requests).toHaveLength(6);
   });
 
   it('retries 500s with backoff and gives up after the configured retries', async () => {
@@ -167,6 +256,17 @@ describe('fetching days into the index', () => {
     expect(reports.map((r) => r.error)).toEqual(['HTTP 500', 'HTTP 500']);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(existsSync(join(dataDir, 'feed', '2025-03-15.json'))).toBe(false);
+  });
+
+  it('changes nothing when a day is redirected away, too big, or asks to wait too long', { timeout: 20_000 }, async () => {
+    const dataDir = seededDataDir();
+    await fetchDays(['2025-03-13'], dataDir, options());
+    const file = join(dataDir, 'feed', '2025-03-13.json');
+    const before = readFileSync(file, 'utf8');
+    hf.fault('2025-03-13', { redirect: 'http://example.invalid/api/daily_papers' }, { endless: true }, { status: 429, retryAfter: '999999' });
+    const reports = await fetchDays(['2025-03-13', '2025-03-13', '2025-03-13'], dataDir, options({ maxResponseBytes: 1024 * 1024 }));
+    expect(reports.map((r) => r.error)).toEqual([expect.stringMatching(/refused a redirect/), expect.stringMatching(/larger than/), expect.stringMatching(/Retry-After: 999999/)]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('stores nothing for a day with no papers yet', async () => {

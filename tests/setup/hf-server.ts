@@ -8,7 +8,13 @@ export type Fault =
   | { status: number; retryAfter?: string; body?: string }
   | { malformed: true }
   | { hang: true }
-  | { items: unknown[] };
+  | { items: unknown[] }
+  /** A 302 to `location` (absolute, or a path on this server). */
+  | { redirect: string }
+  /** A 200 whose JSON body never ends. */
+  | { endless: true }
+  /** A 200 declaring a Content-Length of `declaredBytes`, then silence. */
+  | { declaredBytes: number };
 
 export interface HfServer {
   url: string;
@@ -29,6 +35,19 @@ export function fixtureDays(): Record<string, unknown[]> {
   );
 }
 
+/** `[` and then blank space for as long as the client reads, minding backpressure. */
+function streamForever(res: ServerResponse): void {
+  const chunk = ' '.repeat(64 * 1024);
+  let open = true;
+  res.on('close', () => (open = false));
+  const pump = () => {
+    while (open && res.write(chunk));
+    if (open) res.once('drain', pump);
+  };
+  res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+  pump();
+}
+
 /** A local stand-in for huggingface.co's `GET /api/daily_papers` (date, limit, p), on 127.0.0.1. */
 export async function startHfServer(days: Record<string, unknown[]> = fixtureDays()): Promise<HfServer> {
   const data = { ...days };
@@ -47,6 +66,19 @@ export async function startHfServer(days: Record<string, unknown[]> = fixtureDay
     const queue = faults.get(date)?.length ? faults.get(date)! : faults.get('*') ?? [];
     const fault = queue.shift();
     if (fault && 'hang' in fault) {
+      hung.push(res);
+      return;
+    }
+    if (fault && 'redirect' in fault) {
+      res.writeHead(302, { location: fault.redirect }).end();
+      return;
+    }
+    if (fault && 'endless' in fault) {
+      streamForever(res);
+      return;
+    }
+    if (fault && 'declaredBytes' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(fault.declaredBytes) }).write('[');
       hung.push(res);
       return;
     }
