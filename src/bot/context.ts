@@ -24,7 +24,7 @@ export interface BotContext {
 }
 
 /** The context's rate limiters, by name, so a policy can only name one that exists. */
-export type LimiterName = { [K in keyof BotContext]: BotContext[K] extends SlidingWindowLimiter ? K : never }[keyof BotContext];
+type LimiterName = { [K in keyof BotContext]: BotContext[K] extends SlidingWindowLimiter ? K : never }[keyof BotContext];
 
 /**
  * What the router checks before a command or button runs, in this order. A refusal is told privately,
@@ -40,7 +40,7 @@ export interface Policy {
 }
 
 /** A handler whose policy keeps it inside a server is typed as such (guildId is a string). */
-export type ScopeOf<P extends Policy> = P extends { adminOnly: string } | { guildOnly: string } ? 'cached' | 'raw' : CacheType;
+type ScopeOf<P extends Policy> = P extends { adminOnly: string } | { guildOnly: string } ? 'cached' | 'raw' : CacheType;
 
 /** One slash command, as in the discord.js guide: its builder and its handler, plus its policy. */
 export interface SlashCommand<P extends Policy = Policy> {

@@ -1,6 +1,6 @@
 import type { Interaction, RepliableInteraction } from 'discord.js';
 import { UserError } from '../errors.js';
-import type { BotContext, ButtonHandler, ButtonHandlers, ButtonKind, SlashCommand } from './context.js';
+import type { BotContext, ButtonHandler, ButtonHandlers, ButtonKind, Policy, SlashCommand } from './context.js';
 import { decodeButton } from './custom-ids.js';
 import { newIncidentId } from './incident.js';
 import { refusal } from './policy.js';
@@ -40,6 +40,12 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
     }
   }
 
+  /** Runs the handler if its policy allows this interaction; otherwise tells the user why not. */
+  function enforced(policy: Policy | undefined, interaction: RepliableInteraction, run: () => Promise<void>): Promise<void> {
+    const refused = refusal(policy, interaction, ctx);
+    return refused ? replyPrivately(interaction, refused) : run();
+  }
+
   return async function route(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) {
       const command = byName.get(interaction.commandName);
@@ -49,11 +55,7 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
         );
         return;
       }
-      await guarded(interaction, command.data.name, async () => {
-        const refused = refusal(command.policy, interaction, ctx);
-        if (refused) return replyPrivately(interaction, refused);
-        await command.execute(interaction, ctx);
-      });
+      await guarded(interaction, command.data.name, () => enforced(command.policy, interaction, () => command.execute(interaction, ctx)));
     } else if (interaction.isAutocomplete()) {
       const command = byName.get(interaction.commandName);
       try {
@@ -68,9 +70,7 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
         if (!action) return replyPrivately(interaction, EXPIRED_BUTTON);
         // The map is keyed by kind, so this handler takes this action; the compiler cannot follow that.
         const handler = buttons[action.kind] as ButtonHandler<ButtonKind>;
-        const refused = refusal(handler.policy, interaction, ctx);
-        if (refused) return replyPrivately(interaction, refused);
-        await handler.handle(interaction, action, ctx);
+        await enforced(handler.policy, interaction, () => handler.handle(interaction, action, ctx));
       });
     } else if (interaction.isRepliable()) {
       await guarded(interaction, 'unsupported', () => replyPrivately(interaction, "paperscout doesn't handle that kind of interaction."));
