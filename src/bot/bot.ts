@@ -65,7 +65,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     log,
     askLimiter: new SlidingWindowLimiter(config.askRateLimit.count, config.askRateLimit.windowSeconds * 1000),
     askLatency: new LatencyWindow(),
-    startedAt: Date.now(),
+    startedAt: now(),
     state: openBotState(dataDir, log),
     votes: VoteStore.open(dataDir, log),
     feed,

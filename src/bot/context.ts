@@ -1,4 +1,4 @@
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, CacheType, ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder } from 'discord.js';
 import type { FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
@@ -23,13 +23,52 @@ export interface BotContext {
   now: () => number;
 }
 
-/** One slash command, as in the discord.js guide: its builder and its handler. */
-export interface SlashCommand {
+/** The context's rate limiters, by name, so a policy can only name one that exists. */
+type LimiterName = { [K in keyof BotContext]: BotContext[K] extends SlidingWindowLimiter ? K : never }[keyof BotContext];
+
+/**
+ * What the router checks before a command or button runs, in this order. A refusal is told privately,
+ * and a refused interaction takes no rate-limit slot.
+ */
+export interface Policy {
+  /** Only members with Manage Server, inside a server; the text is the refusal. */
+  adminOnly?: string;
+  /** Only inside a server; the text is the refusal. */
+  guildOnly?: string;
+  /** Each use counts against this limiter, per user. */
+  rateLimit?: LimiterName;
+}
+
+/** A handler whose policy keeps it inside a server is typed as such (guildId is a string). */
+type ScopeOf<P extends Policy> = P extends { adminOnly: string } | { guildOnly: string } ? 'cached' | 'raw' : CacheType;
+
+/** One slash command, as in the discord.js guide: its builder and its handler, plus its policy. */
+export interface SlashCommand<P extends Policy = Policy> {
   data: Pick<SlashCommandOptionsOnlyBuilder, 'name' | 'toJSON'>;
-  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
+  policy?: P;
+  execute(interaction: ChatInputCommandInteraction<ScopeOf<P>>, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 }
 
-export type ButtonHandlers = {
-  [K in ButtonAction['kind']]: (interaction: ButtonInteraction, action: Extract<ButtonAction, { kind: K }>, ctx: BotContext) => Promise<void>;
-};
+export type ButtonKind = ButtonAction['kind'];
+
+/** The handler of one kind of button, plus its policy. */
+export interface ButtonHandler<K extends ButtonKind, P extends Policy = Policy> {
+  policy?: P;
+  handle(interaction: ButtonInteraction<ScopeOf<P>>, action: Extract<ButtonAction, { kind: K }>, ctx: BotContext): Promise<void>;
+}
+
+export type ButtonHandlers = { [K in ButtonKind]: ButtonHandler<K> };
+
+/**
+ * Types a command's handler by its declared policy: the router enforces the policy before `execute`,
+ * so an admin-only command may rely on being in a server. The one place that claim is made.
+ */
+export function defineCommand<const P extends Policy = Policy>(command: SlashCommand<P>): SlashCommand {
+  return command as unknown as SlashCommand;
+}
+
+/** As `defineCommand`, for a button handler. */
+export function defineButton<K extends ButtonKind, const P extends Policy = Policy>(handler: ButtonHandler<K, P>): ButtonHandler<K> {
+  return handler as unknown as ButtonHandler<K>;
+}

@@ -1,6 +1,7 @@
 /**
  * Shows progress by editing a reply, at most once per interval (Discord rate-limits edits), always in
  * order, and never after `finish()`: the final summary must not be overwritten by a late progress edit.
+ * The interval is real time (Discord's limit is), so the clock is monotonic unless a test injects one.
  */
 export class ProgressEditor {
   private lastSentAt = -Infinity;
@@ -10,7 +11,7 @@ export class ProgressEditor {
   constructor(
     private readonly edit: (text: string) => Promise<unknown>,
     private readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Offers a progress line; it is sent only if the interval has passed since the last edit. */

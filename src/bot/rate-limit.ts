@@ -1,6 +1,7 @@
 /**
  * At most `max` events per key in any window of `windowMs` (a sliding log, not fixed buckets, so a
- * burst straddling a bucket edge cannot double the limit). The clock is injected for tests.
+ * burst straddling a bucket edge cannot double the limit). The clock is injected for tests; by
+ * default it is monotonic, since only the time between events matters.
  */
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
@@ -9,7 +10,7 @@ export class SlidingWindowLimiter {
   constructor(
     readonly max: number,
     readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Records an event for the key if the limit allows it; otherwise says how long until it would. */

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Interaction, RepliableInteraction } from 'discord.js';
 import { UserError } from '../errors.js';
-import type { BotContext, ButtonHandlers, SlashCommand } from './context.js';
-import { decodeButton, type ButtonAction } from './custom-ids.js';
+import type { BotContext, ButtonHandler, ButtonHandlers, ButtonKind, Policy, SlashCommand } from './context.js';
+import { decodeButton } from './custom-ids.js';
+import { newIncidentId } from './incident.js';
+import { refusal } from './policy.js';
 import { replyPrivately } from './replies.js';
 
 /** discord.js's codes for options Discord itself would never send: missing or of the wrong type. */
@@ -14,7 +15,10 @@ function isMalformedOption(error: unknown): boolean {
 
 export const EXPIRED_BUTTON = 'This button has expired or is no longer valid. Run the command again for fresh results.';
 
-/** Routes every interaction: commands by name, buttons by the kind in their custom_id, never by memory. */
+/**
+ * Routes every interaction: commands by name, buttons by the kind in their custom_id, never by memory.
+ * Each command's and button's declared policy is enforced here, before its handler runs.
+ */
 export function createRouter(ctx: BotContext, commands: readonly SlashCommand[], buttons: ButtonHandlers) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
 
@@ -30,10 +34,16 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
         return void (await tell(`That command arrived with missing or malformed options. Run \`/${name}\` again from Discord's command picker, or see \`/help\`.`));
       }
       // Users get an id they can quote; the details stay in the log.
-      const incident = randomBytes(4).toString('hex');
+      const incident = newIncidentId();
       ctx.log.error({ err: error, incident, name, user: interaction.user.id }, 'interaction failed');
       await tell(`Something went wrong on our side. If it keeps happening, tell the bot's admin: incident \`${incident}\`.`);
     }
+  }
+
+  /** Runs the handler if its policy allows this interaction; otherwise tells the user why not. */
+  function enforced(policy: Policy | undefined, interaction: RepliableInteraction, run: () => Promise<void>): Promise<void> {
+    const refused = refusal(policy, interaction, ctx);
+    return refused ? replyPrivately(interaction, refused) : run();
   }
 
   return async function route(interaction: Interaction): Promise<void> {
@@ -45,7 +55,7 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
         );
         return;
       }
-      await guarded(interaction, command.data.name, () => command.execute(interaction, ctx));
+      await guarded(interaction, command.data.name, () => enforced(command.policy, interaction, () => command.execute(interaction, ctx)));
     } else if (interaction.isAutocomplete()) {
       const command = byName.get(interaction.commandName);
       try {
@@ -58,8 +68,9 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
       const action = decodeButton(interaction.customId);
       await guarded(interaction, `button:${action?.kind ?? 'unknown'}`, async () => {
         if (!action) return replyPrivately(interaction, EXPIRED_BUTTON);
-        const handler = buttons[action.kind] as (i: typeof interaction, a: ButtonAction, c: BotContext) => Promise<void>;
-        await handler(interaction, action, ctx);
+        // The map is keyed by kind, so this handler takes this action; the compiler cannot follow that.
+        const handler = buttons[action.kind] as ButtonHandler<ButtonKind>;
+        await enforced(handler.policy, interaction, () => handler.handle(interaction, action, ctx));
       });
     } else if (interaction.isRepliable()) {
       await guarded(interaction, 'unsupported', () => replyPrivately(interaction, "paperscout doesn't handle that kind of interaction."));

@@ -1,5 +1,5 @@
 import { MessageFlags } from 'discord.js';
-import type { ButtonHandlers } from '../context.js';
+import { defineButton, type ButtonHandlers } from '../context.js';
 import { questionHash } from '../custom-ids.js';
 import { ASK_PAGE_SIZE, questionFromMessage, renderAsk } from '../render/ask.js';
 import { renderAbstract, renderSimilar, renderTrending } from '../render/lists.js';
@@ -9,42 +9,54 @@ import { EXPIRED_BUTTON } from '../router.js';
 
 export const BUTTONS: ButtonHandlers = {
   /** Prev/Next on an /ask reply: the question comes from the message, checked against the id's hash. */
-  async ask(interaction, action, ctx) {
-    const question = questionFromMessage(interaction.message.content);
-    const k = Math.min(ASK_PAGE_SIZE, action.total - action.offset);
-    if (!question || questionHash(question) !== action.questionHash || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
-    await interaction.deferUpdate();
-    const result = await ctx.engine.ask(question, { k, offset: action.offset });
-    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
-    await interaction.editReply(renderAsk({ result, total: action.total, votes }));
-  },
+  ask: defineButton({
+    // Each page is a new search, so it counts like an /ask.
+    policy: { rateLimit: 'askLimiter' },
+    async handle(interaction, action, ctx) {
+      const question = questionFromMessage(interaction.message.content);
+      const k = Math.min(ASK_PAGE_SIZE, action.total - action.offset);
+      if (!question || questionHash(question) !== action.questionHash || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
+      await interaction.deferUpdate();
+      const result = await ctx.engine.ask(question, { k, offset: action.offset });
+      const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
+      await interaction.editReply(renderAsk({ result, total: action.total, votes }));
+    },
+  }),
 
-  async abstract(interaction, action, ctx) {
-    await interaction.reply({ ...renderAbstract(ctx.engine.paper(action.paperId)), flags: MessageFlags.Ephemeral });
-  },
+  abstract: defineButton({
+    async handle(interaction, action, ctx) {
+      await interaction.reply({ ...renderAbstract(ctx.engine.paper(action.paperId)), flags: MessageFlags.Ephemeral });
+    },
+  }),
 
-  async similar(interaction, action, ctx) {
-    const { paper, results } = ctx.engine.similar(action.paperId, 5);
-    await interaction.reply({ ...renderSimilar(paper, results), flags: MessageFlags.Ephemeral });
-  },
+  similar: defineButton({
+    async handle(interaction, action, ctx) {
+      const { paper, results } = ctx.engine.similar(action.paperId, 5);
+      await interaction.reply({ ...renderSimilar(paper, results), flags: MessageFlags.Ephemeral });
+    },
+  }),
 
   /** 👍 on a paper: one vote per user per paper in this server; clicking again takes it back. */
-  async vote(interaction, action, ctx) {
-    if (!interaction.inGuild()) return replyPrivately(interaction, 'Votes count per server; vote inside a server.');
-    const [card] = ctx.engine.cards([action.paperId]);
-    if (!card) return replyPrivately(interaction, EXPIRED_BUTTON);
-    const { voted, count } = await ctx.votes.toggle(interaction.guildId, interaction.user.id, card.id, new Date(ctx.now()));
-    const title = escapeMarkdown(truncate(card.title, 120));
-    await replyPrivately(
-      interaction,
-      voted ? `👍 Vote counted for **${title}**: ${count} in this server.` : `Vote removed from **${title}**: ${count} in this server.`,
-    );
-  },
+  vote: defineButton({
+    policy: { guildOnly: 'Votes count per server; vote inside a server.' },
+    async handle(interaction, action, ctx) {
+      const [card] = ctx.engine.cards([action.paperId]);
+      if (!card) return replyPrivately(interaction, EXPIRED_BUTTON);
+      const { voted, count } = await ctx.votes.toggle(interaction.guildId, interaction.user.id, card.id, new Date(ctx.now()));
+      const title = escapeMarkdown(truncate(card.title, 120));
+      await replyPrivately(
+        interaction,
+        voted ? `👍 Vote counted for **${title}**: ${count} in this server.` : `Vote removed from **${title}**: ${count} in this server.`,
+      );
+    },
+  }),
 
-  async trending(interaction, action, ctx) {
-    const result = ctx.engine.trending({ date: action.date, offset: action.offset, limit: action.limit });
-    if (!result.items.length) return replyPrivately(interaction, EXPIRED_BUTTON);
-    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.items.map((i) => i.id)) : undefined;
-    await interaction.update(renderTrending(result, action.limit, votes));
-  },
+  trending: defineButton({
+    async handle(interaction, action, ctx) {
+      const result = ctx.engine.trending({ date: action.date, offset: action.offset, limit: action.limit });
+      if (!result.items.length) return replyPrivately(interaction, EXPIRED_BUTTON);
+      const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.items.map((i) => i.id)) : undefined;
+      await interaction.update(renderTrending(result, action.limit, votes));
+    },
+  }),
 };

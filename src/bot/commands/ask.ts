@@ -1,10 +1,9 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { cleanQuestion, MAX_QUESTION_CHARS } from '../../engine/question.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
 import { ASK_PAGE_SIZE, renderAsk } from '../render/ask.js';
-import { replyPrivately } from '../replies.js';
 
-export const ask: SlashCommand = {
+export const ask = defineCommand({
   data: new SlashCommandBuilder()
     .setName('ask')
     .setDescription('Find the papers that answer a question')
@@ -14,12 +13,10 @@ export const ask: SlashCommand = {
     .addIntegerOption((o) => o.setName('results').setDescription('How many papers, 1–10 (default 5; pages of 5)').setMinValue(1).setMaxValue(10))
     .addBooleanOption((o) => o.setName('public').setDescription('Show the answer to the whole channel (default: only you)')),
 
+  policy: { rateLimit: 'askLimiter' },
+
   async execute(interaction, ctx) {
     const question = interaction.options.getString('question', true);
-    const limit = ctx.askLimiter.take(interaction.user.id);
-    if (!limit.allowed) {
-      return replyPrivately(interaction, `You're asking quickly. Try again in ${Math.ceil(limit.retryAfterMs / 1000)}s.`);
-    }
     cleanQuestion(question); // An empty question is refused before anything is shown to the channel.
     const total = interaction.options.getInteger('results') ?? ASK_PAGE_SIZE;
     const isPublic = interaction.options.getBoolean('public') ?? false;
@@ -30,4 +27,4 @@ export const ask: SlashCommand = {
     const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
     await interaction.editReply(renderAsk({ result, total, votes }));
   },
-};
+});

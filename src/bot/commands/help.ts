@@ -1,11 +1,11 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
 import { renderHelp } from '../render/status.js';
 
-export const help: SlashCommand = {
+export const help = defineCommand({
   data: new SlashCommandBuilder().setName('help').setDescription('What paperscout does and how to use it'),
 
   async execute(interaction) {
     await interaction.reply({ ...renderHelp(), flags: MessageFlags.Ephemeral });
   },
-};
+});

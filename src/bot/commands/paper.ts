@@ -1,5 +1,5 @@
 import { SlashCommandBuilder, type AutocompleteInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../context.js';
+import { type BotContext, defineCommand } from '../context.js';
 import { renderPaper } from '../render/lists.js';
 import { LIMITS, truncate } from '../render/text.js';
 
@@ -13,7 +13,7 @@ export async function suggestPapers(interaction: AutocompleteInteraction, ctx: B
   await interaction.respond(choices);
 }
 
-export const paper: SlashCommand = {
+export const paper = defineCommand({
   data: new SlashCommandBuilder()
     .setName('paper')
     .setDescription('Show one paper in full')
@@ -25,4 +25,4 @@ export const paper: SlashCommand = {
   },
 
   autocomplete: suggestPapers,
-};
+});

@@ -1,29 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { ReloadInProgressError } from '../../engine/engine.js';
+import { UserError } from '../../errors.js';
 import { progressLine } from '../../format/progress.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
+import { newIncidentId } from '../incident.js';
 import { ProgressEditor } from '../progress-editor.js';
 import { message } from '../render/payload.js';
 import { renderReloadSummary } from '../render/status.js';
 import { replyPrivately } from '../replies.js';
-import { isServerAdmin } from './subscribe.js';
 
 /** Discord allows about five edits per 5 s; one every 2 s leaves room and reads smoothly. */
 export const PROGRESS_EDIT_INTERVAL_MS = 2000;
 
-export const reload: SlashCommand = {
+export const reload = defineCommand({
   data: new SlashCommandBuilder()
     .setName('reload')
     .setDescription('Re-read the paper sources and update the index (admins)')
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild),
 
+  policy: { adminOnly: 'Only server admins (with Manage Server) can reload the index.' },
+
   async execute(interaction, ctx) {
-    // Server owners can override default_member_permissions, so the permission is checked here too.
-    if (!isServerAdmin(interaction)) {
-      return replyPrivately(interaction, 'Only server admins (with Manage Server) can reload the index.');
-    }
     if (ctx.engine.isReloading) return replyPrivately(interaction, new ReloadInProgressError().message);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const editor = new ProgressEditor((text) => interaction.editReply(message({ content: text })), PROGRESS_EDIT_INTERVAL_MS);
@@ -36,13 +34,13 @@ export const reload: SlashCommand = {
     } catch (error) {
       await editor.finish();
       if (error instanceof ReloadInProgressError) return replyPrivately(interaction, error.message);
-      const incident = randomBytes(4).toString('hex');
+      const incident = newIncidentId();
       ctx.log.error({ err: error, incident }, 'reload failed');
+      // Only a UserError is written for the user; anything else may carry paths or internals.
+      const reason = error instanceof UserError ? error.message : 'something went wrong on our side';
       await interaction.editReply(
-        message({
-          content: `❌ Reload failed: ${(error as Error).message}\nThe previous index is still serving. Incident \`${incident}\`.`,
-        }),
+        message({ content: `❌ Reload failed: ${reason}\nThe previous index is still serving. Incident \`${incident}\`.` }),
       );
     }
   },
-};
+});

@@ -1,9 +1,9 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
 import { renderSimilar } from '../render/lists.js';
 import { suggestPapers } from './paper.js';
 
-export const similar: SlashCommand = {
+export const similar = defineCommand({
   data: new SlashCommandBuilder()
     .setName('similar')
     .setDescription('The papers most like a given one')
@@ -17,4 +17,4 @@ export const similar: SlashCommand = {
   },
 
   autocomplete: suggestPapers,
-};
+});

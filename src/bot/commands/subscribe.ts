@@ -1,17 +1,12 @@
-import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../../errors.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
 import { missingPermissions } from '../daily/daily-service.js';
 import { isTimeZone, localTime, minutesOf, TIME_PATTERN } from '../../util/local-time.js';
 import { replyPrivately } from '../replies.js';
 import { DEFAULT_TRENDING_LIMIT } from './trending.js';
 
-/** Checked at run time as well as by default_member_permissions, which server owners can override. */
-export function isServerAdmin(interaction: ChatInputCommandInteraction): interaction is ChatInputCommandInteraction<'cached' | 'raw'> {
-  return interaction.inGuild() && Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
-}
-
-export const subscribe: SlashCommand = {
+export const subscribe = defineCommand({
   data: new SlashCommandBuilder()
     .setName('subscribe')
     .setDescription("Post the day's papers in a channel, once a day (admins)")
@@ -24,8 +19,9 @@ export const subscribe: SlashCommand = {
     .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone for the time, e.g. Europe/Berlin (default UTC)').setMaxLength(64))
     .addIntegerOption((o) => o.setName('limit').setDescription('Papers in the post, 1–20 (default 10)').setMinValue(1).setMaxValue(20)),
 
+  policy: { adminOnly: 'Only server admins (with Manage Server) can set up the daily post.' },
+
   async execute(interaction, ctx) {
-    if (!isServerAdmin(interaction)) return replyPrivately(interaction, 'Only server admins (with Manage Server) can set up the daily post.');
     const time = interaction.options.getString('time') ?? ctx.feed.postTime;
     if (!TIME_PATTERN.test(time)) throw new UserError(`"${time}" is not a time; use HH:MM in 24-hour form, like 08:00.`);
     const timezone = interaction.options.getString('timezone') ?? ctx.feed.timezone;
@@ -57,20 +53,21 @@ export const subscribe: SlashCommand = {
       `📰 I'll post the day's top ${limit} papers in <#${channel.id}> every day at ${time} (${timezone}), starting ${startsToday ? 'today' : 'tomorrow'}.${warning}`,
     );
   },
-};
+});
 
-export const unsubscribe: SlashCommand = {
+export const unsubscribe = defineCommand({
   data: new SlashCommandBuilder()
     .setName('unsubscribe')
     .setDescription('Stop the daily post in this server (admins)')
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild),
 
+  policy: { adminOnly: 'Only server admins (with Manage Server) can change the daily post.' },
+
   async execute(interaction, ctx) {
-    if (!isServerAdmin(interaction)) return replyPrivately(interaction, 'Only server admins (with Manage Server) can change the daily post.');
     const existing = ctx.state.current.subscriptions[interaction.guildId];
     if (!existing) return replyPrivately(interaction, 'This server has no daily post.');
     await ctx.state.update((s) => void delete s.subscriptions[interaction.guildId]);
     await replyPrivately(interaction, `Stopped the daily post in <#${existing.channelId}>.`);
   },
-};
+});

@@ -1,13 +1,13 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../../errors.js';
 import { isIsoDate } from '../../util/local-time.js';
-import type { SlashCommand } from '../context.js';
+import { defineCommand } from '../context.js';
 import { renderServerTrending, renderTrending } from '../render/lists.js';
 
 export const DEFAULT_TRENDING_LIMIT = 10;
 export const DEFAULT_VOTE_DAYS = 7;
 
-export const trending: SlashCommand = {
+export const trending = defineCommand({
   data: new SlashCommandBuilder()
     .setName('trending')
     .setDescription("A day's list of papers, ranked")
@@ -39,4 +39,4 @@ export const trending: SlashCommand = {
     const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.items.map((i) => i.id)) : undefined;
     await interaction.reply(renderTrending(result, limit, votes));
   },
-};
+});

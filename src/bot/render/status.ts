@@ -17,7 +17,7 @@ export interface LatencySummary {
   p95Ms?: number;
 }
 
-export function renderStats(stats: EngineStats, latency: LatencySummary, uptimeMs: number, now = Date.now()): MessagePayload {
+export function renderStats(stats: EngineStats, latency: LatencySummary, uptimeMs: number, now: number): MessagePayload {
   const age = formatDuration(now - Date.parse(stats.indexBuiltAt));
   const reload = stats.lastReload
     ? `${formatDuration(now - Date.parse(stats.lastReload.finishedAt))} ago (${stats.lastReload.unchanged ? 'no changes' : `${stats.lastReload.added} added, ${stats.lastReload.updated} updated, ${stats.lastReload.removed} removed`})`
