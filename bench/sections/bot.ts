@@ -366,7 +366,7 @@ async function outOfProcess(ctx: BenchContext, engineConfig: EngineConfig, extra
   };
   try {
     const { restUrl, botToken, guildId, users } = twin.ready;
-    engine = await Engine.open(engineConfig, { log });
+    engine = await Engine.open(engineConfig, { log, buildInThread: true });
     const config = loadBotConfig({ DISCORD_TOKEN: botToken, DISCORD_API_BASE: restUrl, DISCORD_GUILD_ID: guildId, ASK_RATE_LIMIT_COUNT: '1000' });
     await registerCommands(config);
     const feed = loadFeedConfig({ HF_API_BASE: 'http://127.0.0.1:9', HF_FETCH_RETRIES: '0' });

@@ -2,8 +2,9 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, truncateSync, writeF
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.js';
-import { Engine, loadEmbedder, ReloadInProgressError, UnknownPaperError } from '../../src/engine/engine.js';
-import { InvalidQuestionError, MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { Engine, loadEmbedder } from '../../src/engine/engine.js';
+import { MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { InvalidQuestionError, ReloadInProgressError, UnknownPaperError } from '../../src/errors.js';
 import { EmbeddingCache } from '../../src/index/embedding-cache.js';
 import { readManifest } from '../../src/index/generation.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
@@ -21,7 +22,7 @@ describe('engine over the seed', () => {
   it('indexes all 64 seed papers with their arXiv ids and the inferred list date', () => {
     const stats = engine.stats();
     expect(stats.papers).toBe(64);
-    expect(engine.snapshot.labelById.has(SCALING_MLPS)).toBe(true);
+    expect(engine.hasPaper(SCALING_MLPS)).toBe(true);
     expect(engine.trending().date).toBe('2025-03-12');
   });
 
@@ -191,7 +192,7 @@ describe('reload', () => {
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });
     try {
-      const generation = engine.snapshot.manifest.generation;
+      const generation = engine.generation;
       writeFileSync(join(sources, 'extra.jsonl'), extraPapers(4));
       broken = true;
       await expect(engine.reload()).rejects.toThrow('onnxruntime failed');

@@ -130,7 +130,7 @@ export async function startTwinBot(
   const dailyChannelId = channels.find((c) => c.name === 'daily')!.id;
 
   const log = options.log ?? quietLogger();
-  const engine = await Engine.open(options.engineConfig ?? testConfig(seededDataDir()), { log });
+  const engine = await Engine.open(options.engineConfig ?? testConfig(seededDataDir()), { log, buildInThread: true });
   const config = loadBotConfig({
     DISCORD_TOKEN: twin.botToken,
     DISCORD_API_BASE: twin.restUrl,
