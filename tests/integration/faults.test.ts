@@ -352,11 +352,15 @@ describe('every source unusable', () => {
     }
   });
 
-  it('on reload: NoPapersError naming the sources, and the engine keeps serving the old index', async () => {
+  // In a build thread the error crosses a thread boundary and must arrive whole: class, code and detail.
+  it.each([
+    ['', false],
+    [' in a build thread', true],
+  ])('on reload%s: NoPapersError naming the sources, and the engine keeps serving the old index', async (_, buildInThread) => {
     const dataDir = seededDataDir();
     const sources = tempDir();
     for (const name of readdirSync(SEEDS)) cpSync(join(SEEDS, name), join(sources, name));
-    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: sources }), { log: quietLogger() });
+    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: sources }), { log: quietLogger(), buildInThread });
     try {
       const before = engine.generation;
       expect(engine.stats().papers).toBe(64);
@@ -368,6 +372,8 @@ describe('every source unusable', () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NoPapersError);
+      expect(error).toMatchObject({ code: 'no-papers', sources: [sources] });
+      expect((error as NoPapersError).problems.some((p) => p.startsWith(join(sources, 'garbage.jsonl')))).toBe(true);
       expect((error as Error).message).toContain(sources);
       expect(engine.isReloading).toBe(false);
       expect(engine.stats().papers).toBe(64);
