@@ -1,7 +1,142 @@
+/**
+ * paperscout's error classes. Each has a stable `code` for logs and tests; the fields besides the
+ * message are its detail. Both survive a worker thread (see serializeError and reviveError).
+ * ConfigError and MissingTokenError live with the configuration they describe (config.ts).
+ */
+
 /** An error caused by input or setup, with a message written for the person who can fix it. */
 export class UserError extends Error {
+  readonly code: string = 'user-error';
+
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
   }
+}
+
+export class UnknownPaperError extends UserError {
+  override readonly code = 'unknown-paper';
+
+  constructor(readonly query: string) {
+    super(`No paper matches "${query}".`);
+  }
+}
+
+export class ReloadInProgressError extends UserError {
+  override readonly code = 'reload-in-progress';
+
+  constructor() {
+    super('A reload is already running; try again when it has finished.');
+  }
+}
+
+export class InvalidQuestionError extends UserError {
+  override readonly code = 'invalid-question';
+}
+
+/** The sources held no usable paper; `problems` are what could not be read, already formatted. */
+export class NoPapersError extends UserError {
+  override readonly code = 'no-papers';
+
+  constructor(
+    readonly sources: readonly string[],
+    readonly problems: readonly string[],
+  ) {
+    super(`No papers found in ${sources.join(', ')}.` + (problems.length ? ` Problems:\n${problems.slice(0, 10).join('\n')}` : ''));
+  }
+}
+
+export class ModelUnavailableError extends UserError {
+  override readonly code = 'model-unavailable';
+
+  constructor(
+    readonly modelId: string,
+    detail: string,
+  ) {
+    super(
+      `The embedding model ${modelId} could not be loaded: ${detail}\n` +
+        'Fix: connect to the internet so it can download from the Hugging Face hub once, ' +
+        'or provision it offline with `npm run model:offline` (see README, "Models offline").',
+    );
+  }
+}
+
+export class PathOutsideError extends UserError {
+  override readonly code = 'path-outside';
+
+  constructor(path: string, roots: readonly string[]) {
+    super(
+      `Refusing ${path}: paperscout only reads and writes inside ${roots.join(' and ')}. ` +
+        'Copy the file there, or pass --allow-outside to read it where it is.',
+    );
+  }
+}
+
+export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
+
+/** The live index generation cannot be used; the engine rebuilds it from the sources. */
+export class IndexLoadError extends Error {
+  readonly code = 'index-load';
+
+  constructor(
+    readonly problem: IndexProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IndexLoadError';
+  }
+}
+
+export class SentenceStoreFormatError extends Error {
+  readonly code = 'sentence-store-format';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'SentenceStoreFormatError';
+  }
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+// Keyed by `code`: the classes a worker thread's error can be revived as.
+const CLASSES: Record<string, ErrorClass> = {
+  'user-error': UserError,
+  'unknown-paper': UnknownPaperError,
+  'reload-in-progress': ReloadInProgressError,
+  'invalid-question': InvalidQuestionError,
+  'no-papers': NoPapersError,
+  'model-unavailable': ModelUnavailableError,
+  'path-outside': PathOutsideError,
+  'index-load': IndexLoadError,
+  'sentence-store-format': SentenceStoreFormatError,
+};
+
+/** An error as plain data, fit for postMessage (which would keep only the message of a class instance). */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Whether it was a UserError: a class this module does not know is revived as one. */
+  user: boolean;
+  /** The error's own fields: its code and detail. */
+  fields: Record<string, unknown>;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), user: false, fields: {} };
+  // Only data survives structured cloning; functions and the like are left behind.
+  const fields = Object.fromEntries(Object.entries(error).filter(([, value]) => typeof value !== 'function'));
+  return { name: error.name, message: error.message, stack: error.stack, user: error instanceof UserError, fields };
+}
+
+/** The error again, of its class when the code is known here, with its code, detail, message and stack. */
+export function reviveError(data: SerializedError): Error {
+  const code = data.fields.code;
+  const known = typeof code === 'string' ? CLASSES[code] : undefined;
+  const prototype = (known ?? (data.user ? UserError : Error)).prototype as Error;
+  const error = Object.assign(Object.create(prototype) as Error, data.fields);
+  Object.defineProperty(error, 'message', { value: data.message, writable: true, configurable: true });
+  Object.defineProperty(error, 'stack', { value: data.stack, writable: true, configurable: true });
+  error.name = data.name;
+  return error;
 }

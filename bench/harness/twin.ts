@@ -142,7 +142,7 @@ export async function startBotOn(
   options: { engineConfig: EngineConfig; env?: Record<string, string>; log?: Logger; now?: () => number },
 ): Promise<{ engine: Engine; start: () => Promise<RunningBot> }> {
   const log = options.log ?? createLogger({ level: 'silent' });
-  const engine = await Engine.open(options.engineConfig, { log });
+  const engine = await Engine.open(options.engineConfig, { log, buildInThread: true });
   const config = loadBotConfig({
     DISCORD_TOKEN: twin.botToken,
     DISCORD_API_BASE: twin.restUrl,

@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEngineConfig, type EngineConfig } from '../../src/config.js';
-import { cacheDirFor, Engine, modelFingerprint } from '../../src/engine/engine.js';
+import { cacheDirFor, modelFingerprint } from '../../src/engine/build-from-sources.js';
+import { Engine } from '../../src/engine/engine.js';
 import { EmbeddingCache, textHash } from '../../src/index/embedding-cache.js';
 import { createLogger } from '../../src/log.js';
 import { paperPassage, type Paper } from '../../src/papers/paper.js';

@@ -16,7 +16,7 @@ const queries = JSON.parse(readFileSync(queriesPath!, 'utf8')) as string[];
 const baselineRss = process.memoryUsage().rss;
 
 const started = performance.now();
-const engine = await Engine.open(benchConfig(root, dataDir!, sources!), { log: createLogger({ level: 'warn' }), syncSources: false });
+const engine = await Engine.open(benchConfig(root, dataDir!, sources!), { log: createLogger({ level: 'warn' }), reloadOnOpen: false });
 const coldStartMs = performance.now() - started;
 const afterOpenRss = process.memoryUsage().rss;
 

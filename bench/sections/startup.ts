@@ -52,7 +52,7 @@ function buildFigures({ size, corpus: { build } }: ScalePoint, label: string): F
 
 async function reloadFigures(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[], label: string): Promise<Figure[]> {
   const log = createLogger({ level: 'warn' });
-  const engine = await Engine.open(target.config, { log, syncSources: false });
+  const engine = await Engine.open(target.config, { log, reloadOnOpen: false });
   const extra = join(target.config.sourcePaths[0]!, 'bench-added.jsonl');
   try {
     const unchanged: number[] = [];

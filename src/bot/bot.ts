@@ -25,6 +25,7 @@ export interface RunningBot {
 }
 
 export interface StartOptions {
+  /** Opened with `buildInThread: true`, so that reloads never hold up interactions. */
   engine: Engine;
   config: BotConfig;
   feed: FeedConfig;
@@ -58,8 +59,6 @@ function describeLoginFailure(error: unknown, config: BotConfig): string {
 export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { engine, config, log, feed, dataDir } = options;
   const now = options.now ?? Date.now;
-  // Reloads (by /reload or the daily refresh) build in a worker thread, so interactions never wait on them.
-  engine.buildInWorker = true;
   const context: BotContext = {
     engine,
     log,

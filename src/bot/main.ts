@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   let lastLogged = 0;
   const engine = await Engine.open(engineConfig, {
     log,
+    // Reloads (by /reload or the daily refresh) build in a worker thread, so interactions never wait on them.
+    buildInThread: true,
     onModelDownload: (file, percent) => {
       if (percent < 100 && Date.now() - lastLogged < 2000) return;
       lastLogged = Date.now();

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
-import { corpusDigest } from '../index/build.js';
-import { IndexLoadError, readManifest, sha256File } from '../index/generation.js';
+import { sourcePaths } from '../engine/build-from-sources.js';
+import { IndexLoadError } from '../errors.js';
+import { corpusDigest } from '../index/build-plan.js';
+import { indexDirIn, readManifest, sha256File } from '../index/generation.js';
 import { loadSources } from '../papers/sources.js';
 
 export interface IndexStatus {
@@ -18,7 +20,7 @@ export interface IndexStatus {
 
 /** Reads the manifest, verifies every file against its checksum and compares the sources, without loading the model. */
 export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
-  const indexDir = join(config.dataDir, 'index');
+  const indexDir = indexDirIn(config.dataDir);
   let manifest;
   try {
     manifest = readManifest(indexDir);
@@ -33,8 +35,7 @@ export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
     const path = join(dir, entry.name);
     if (!existsSync(path) || (await sha256File(path)) !== entry.sha256) broken.push(entry.name);
   }
-  const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
-  const upToDate = corpusDigest((await loadSources(sourcePaths)).papers) === manifest.corpusDigest;
+  const upToDate = corpusDigest((await loadSources(sourcePaths(config))).papers) === manifest.corpusDigest;
   const lines = [
     `Index ${manifest.generation} in ${indexDir}`,
     `  papers: ${manifest.count}`,

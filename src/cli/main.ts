@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadEngineConfig, loadFeedConfig, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
-import type { BuildProgress } from '../index/build.js';
+import type { BuildProgress } from '../format/progress.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { createLogger } from '../log.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from './models.js';
 import { poolAndNormalize } from './pooling.js';
-import { UserError } from '../errors.js';
+import { ModelUnavailableError } from '../errors.js';
 
 export interface Embedder {
   readonly modelId: string;
@@ -27,19 +27,6 @@ export interface EmbedderOptions {
   threads: number;
   /** Called with download progress on a first run. */
   onDownload?: (file: string, percent: number) => void;
-}
-
-export class ModelUnavailableError extends UserError {
-  constructor(
-    readonly modelId: string,
-    detail: string,
-  ) {
-    super(
-      `The embedding model ${modelId} could not be loaded: ${detail}\n` +
-        'Fix: connect to the internet so it can download from the Hugging Face hub once, ' +
-        'or provision it offline with `npm run model:offline` (see README, "Models offline").',
-    );
-  }
 }
 
 const HUB_TIMEOUT_MS = 15_000;

@@ -1,41 +1,32 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
-import type { BuildProgress, BuildSummary } from '../index/build.js';
-import { IndexLoadError, loadGeneration } from '../index/generation.js';
+import { IndexLoadError, UnknownPaperError, ReloadInProgressError } from '../errors.js';
+import type { BuildProgress } from '../format/progress.js';
+import type { BuildReport } from '../index/build.js';
+import { indexDirIn, loadGeneration } from '../index/generation.js';
+import type { IndexedPaper } from '../index/indexed-paper.js';
 import type { ModelFingerprint } from '../index/manifest.js';
-import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { dot } from '../search/vectors.js';
+import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
+import { buildInThread } from './build-thread-client.js';
+import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
-import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, type RankingWeights } from './rank.js';
+import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
 import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
-import { matchSentences, querySummary, type SentenceMatch } from './summary.js';
+import { SnapshotLeases } from './snapshot-leases.js';
 import { rankListing } from './trending.js';
-import { UserError } from '../errors.js';
-import { modelFingerprint, syncIndex, type ReloadReport } from './sync.js';
 
-// The engine's public face: what callers need of index syncing comes from here too.
-export { cacheDirFor, modelFingerprint, NoPapersError, type ReloadReport } from './sync.js';
-import { buildInWorker } from './worker-build.js';
+// The engine's public face: the errors its callers handle and the report a reload returns.
+export { NoPapersError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
+export type { ReloadReport } from './build-from-sources.js';
 
 /** Candidates drawn from each retriever before fusion. */
 const CANDIDATE_DEPTH = 50;
-
-export class UnknownPaperError extends UserError {
-  constructor(readonly query: string) {
-    super(`No paper matches "${query}".`);
-  }
-}
-
-export class ReloadInProgressError extends UserError {
-  constructor() {
-    super('A reload is already running; try again when it has finished.');
-  }
-}
 
 export interface EngineStats {
   papers: number;
@@ -50,24 +41,43 @@ export interface EngineStats {
 
 export interface OpenOptions {
   log: Logger;
-  /** Re-read the sources on open and bring the index up to date (default true). */
-  syncSources?: boolean;
+  /** Reload on open: re-read the sources and bring the index up to date (default true). */
+  reloadOnOpen?: boolean;
   onProgress?: (progress: BuildProgress) => void;
-  /** Injected in tests and benchmarks; defaults to the configured transformers.js model. */
+  /**
+   * Injected in tests; defaults to the configured transformers.js model. Either way the engine owns
+   * it from here on: it is disposed when open fails and by close.
+   */
   embedder?: Embedder;
   /** Download progress of the model on a first run (file, percent). */
   onModelDownload?: (file: string, percent: number) => void;
+  /** How evidence is combined into a ranking (default DEFAULT_WEIGHTS); ask can override it per call. */
+  weights?: RankingWeights;
+  /**
+   * Build reloads in a worker thread (default false): the bot's choice, so that interactions never
+   * wait on a build. The CLI and most tests build on the calling thread.
+   */
+  buildInThread?: boolean;
+}
+
+export interface AskOptions {
+  /** Results per page (default 5). */
+  k?: number;
+  offset?: number;
+  /** Ranking weights for this question only (evaluation compares variants this way). */
+  weights?: RankingWeights;
+}
+
+interface Settings {
+  weights: RankingWeights;
+  buildInThread: boolean;
 }
 
 /** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
 export class Engine {
-  private current: IndexSnapshot;
+  private readonly snapshots: SnapshotLeases<IndexSnapshot>;
   private reloading: Promise<ReloadReport> | undefined;
   private lastReload: EngineStats['lastReload'];
-  weights: RankingWeights = DEFAULT_WEIGHTS;
-  lowConfidenceThreshold: number;
-  /** Reload in a worker thread (the bot sets this; the CLI and most tests build in-process). */
-  buildInWorker = false;
 
   private constructor(
     readonly config: EngineConfig,
@@ -75,61 +85,73 @@ export class Engine {
     private readonly fingerprint: ModelFingerprint,
     snapshot: IndexSnapshot,
     private readonly log: Logger,
+    private readonly settings: Settings,
     openReport?: ReloadReport,
   ) {
-    this.current = snapshot;
+    this.snapshots = new SnapshotLeases(snapshot);
     if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
-    this.lowConfidenceThreshold = config.lowConfidenceThreshold;
   }
 
   static async open(config: EngineConfig, options: OpenOptions): Promise<Engine> {
     const { log } = options;
     const embedder = options.embedder ?? (await loadEmbedder(config, options.onModelDownload));
-    const fingerprint = modelFingerprint(config, embedder.dimension);
-    const indexDir = join(config.dataDir, 'index');
-    mkdirSync(indexDir, { recursive: true });
-
     let snapshot: IndexSnapshot | undefined;
-    let openReport: ReloadReport | undefined;
     try {
-      snapshot = await loadGeneration(indexDir, fingerprint, config.hnsw.efSearch);
-    } catch (error) {
-      if (!(error instanceof IndexLoadError)) throw error;
-      const level = error.problem === 'missing' ? 'info' : 'warn';
-      log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
-    }
-    if (!snapshot || options.syncSources !== false) {
+      const fingerprint = modelFingerprint(config, embedder.dimension);
+      const indexDir = indexDirIn(config.dataDir);
+      mkdirSync(indexDir, { recursive: true });
+      let openReport: ReloadReport | undefined;
       try {
-        const { snapshot: built, report } = await syncIndex(config, embedder, fingerprint, snapshot, log, options.onProgress);
+        snapshot = await loadGeneration(indexDir, fingerprint, config.hnsw.efSearch);
+      } catch (error) {
+        if (!(error instanceof IndexLoadError)) throw error;
+        const level = error.problem === 'missing' ? 'info' : 'warn';
+        log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
+      }
+      if (!snapshot || options.reloadOnOpen !== false) {
+        const { snapshot: built, report } = await buildFromSources(config, embedder, fingerprint, snapshot, log, options.onProgress);
         if (built !== snapshot) snapshot?.close();
         snapshot = built;
         openReport = report;
-        if (!report.unchanged) log.info(summaryFields(report), 'index updated');
-      } catch (error) {
-        snapshot?.close();
-        if (!options.embedder) await embedder.dispose();
-        throw error;
+        if (!report.unchanged) log.info(reportFields(report), 'index updated');
       }
+      const settings = { weights: options.weights ?? DEFAULT_WEIGHTS, buildInThread: options.buildInThread ?? false };
+      return new Engine(config, embedder, fingerprint, snapshot, log, settings, openReport);
+    } catch (error) {
+      snapshot?.close();
+      await embedder.dispose();
+      throw error;
     }
-    return new Engine(config, embedder, fingerprint, snapshot, log, openReport);
   }
 
   /**
    * Builds in a worker thread, then loads the result here: the build's memory churn and its
    * synchronous steps stay off this thread, so interactions are acknowledged throughout.
    */
-  private async syncInWorker(
+  private async buildInThread(
     previous: IndexSnapshot,
     options: { onProgress?: (progress: BuildProgress) => void; force?: boolean },
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
-    const { generation, report } = await buildInWorker(this.config, options.force ?? false, options.onProgress);
+    const { generation, report } = await buildInThread(this.config, options.force ?? false, options.onProgress);
     if (generation === previous.manifest.generation) return { snapshot: previous, report };
-    const snapshot = await loadGeneration(join(this.config.dataDir, 'index'), this.fingerprint, this.config.hnsw.efSearch);
+    const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch);
     return { snapshot, report };
   }
 
-  get snapshot(): IndexSnapshot {
-    return this.current;
+  /** The live index generation's name (it changes when a reload writes a new one). */
+  get generation(): string {
+    return this.snapshots.current.manifest.generation;
+  }
+
+  /** Whether a paper with this exact id is in the live index. */
+  hasPaper(id: string): boolean {
+    return this.snapshots.current.labelById.has(id);
+  }
+
+  /** The id and title of every paper in the live index, in label order (evaluation asks for each title). */
+  titles(): { id: string; title: string }[] {
+    const snap = this.snapshots.current;
+    return [...snap.liveLabels()].map((label) => ({ id: snap.catalog.id(label)!, title: snap.catalog.title(label) }));
   }
 
   get isReloading(): boolean {
@@ -143,15 +165,12 @@ export class Engine {
   reload(options: { onProgress?: (progress: BuildProgress) => void; force?: boolean } = {}): Promise<ReloadReport> {
     if (this.reloading) return Promise.reject(new ReloadInProgressError());
     const run = async () => {
-      const previous = this.current;
-      const { snapshot, report } = this.buildInWorker
-        ? await this.syncInWorker(previous, options)
-        : await syncIndex(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force);
-      if (snapshot !== previous) {
-        this.current = snapshot;
-        // Queries use a snapshot only synchronously, so none can still be reading the old one.
-        previous.close();
-      }
+      const previous = this.snapshots.current;
+      const { snapshot, report } = this.settings.buildInThread
+        ? await this.buildInThread(previous, options)
+        : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force);
+      // Queries still holding a lease on the previous snapshot finish on it; it closes after the last.
+      this.snapshots.swap(snapshot);
       this.lastReload = { ...report, finishedAt: new Date().toISOString() };
       return report;
     };
@@ -159,15 +178,19 @@ export class Engine {
     return this.reloading;
   }
 
-  async ask(question: string, options: { k?: number; offset?: number } = {}): Promise<AskResult> {
-    const started = performance.now();
+  /** Answers a question from the snapshot live when it was asked, which a reload does not close underneath it. */
+  async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     const { text, truncated } = cleanQuestion(question);
+    return this.snapshots.with((snap) => this.answer(snap, text, truncated, options));
+  }
+
+  private async answer(snap: IndexSnapshot, text: string, truncated: boolean, options: AskOptions): Promise<AskResult> {
+    const started = performance.now();
+    const weights = options.weights ?? this.settings.weights;
     const k = clampInt(options.k, 1, MAX_RESULTS, 5);
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
     const query = await this.embedder.embedQuery(text);
     const embedded = performance.now();
-    // Taken after the await: from here on everything is synchronous, so a reload cannot swap underneath.
-    const snap = this.current;
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
     const dense = snap.nearest(query, depth);
     const lexical = snap.bm25.search(text, depth, (label) => snap.isLive(label));
@@ -184,16 +207,16 @@ export class Engine {
         lexical: lexicalByLabel.get(label) ?? 0,
       };
     });
-    const ranked = rankCandidates(evidence, this.weights);
+    const ranked = rankCandidates(evidence, weights);
     const searched = performance.now();
-    const confidence = ranked[0] ? this.confidence(ranked[0]) : 0;
+    const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.paper(candidate.label);
       return {
         ...card(paper),
         rank: offset + i + 1,
         score: Math.min(1, Math.max(0, candidate.score)),
-        summary: querySummary(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!),
+        summary: queryExcerpt(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!),
       };
     });
     const finished = performance.now();
@@ -204,7 +227,7 @@ export class Engine {
       tookMs: Math.round((finished - started) * 10) / 10,
       timings: { embedMs: ms(started, embedded), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
       confidence,
-      lowConfidence: confidence < this.lowConfidenceThreshold,
+      lowConfidence: confidence < this.config.lowConfidenceThreshold,
       searched: snap.count,
       offset,
       hasMore: ranked.length > offset + k,
@@ -212,13 +235,8 @@ export class Engine {
     };
   }
 
-  /** The semantic strength of a match, without the lexical bonus: what the confidence threshold is set on. */
-  confidence(candidate: { dense: number; sentence: number }): number {
-    return (1 - this.weights.sentence) * candidate.dense + this.weights.sentence * candidate.sentence;
-  }
-
   similar(paperId: string, k = 5): { paper: PaperCard; results: SimilarHit[] } {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     const label = this.resolveLabel(paperId);
     if (label === undefined) throw new UnknownPaperError(paperId);
     return { paper: card(snap.paper(label)), results: this.neighbours(label, clampInt(k, 1, MAX_RESULTS, 5)) };
@@ -226,9 +244,9 @@ export class Engine {
 
   /** A paper by id, arXiv id or link, or (fuzzily) by title. */
   paper(idOrTitle: string): PaperDetail {
-    const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.current.titles, idOrTitle)?.label;
+    const label = this.resolveLabel(idOrTitle) ?? bestTitleMatch(this.snapshots.current.titles, idOrTitle)?.label;
     if (label === undefined) throw new UnknownPaperError(idOrTitle);
-    const paper = this.current.paper(label);
+    const paper = this.snapshots.current.paper(label);
     return {
       ...card(paper),
       abstract: paper.abstract,
@@ -239,12 +257,12 @@ export class Engine {
   }
 
   suggest(prefix: string, limit = 25): Suggestion[] {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     return suggestTitles(snap.titles, prefix, limit).map((e) => ({ id: snap.catalog.id(e.label)!, title: e.title }));
   }
 
   trending(options: { date?: string; limit?: number; offset?: number } = {}): TrendingResult {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     const days = [...snap.listings.keys()].sort().reverse();
     const date = options.date ?? days[0];
     const ranked = date ? rankListing(snap.listings.get(date) ?? [], date, snap.catalog) : [];
@@ -265,7 +283,7 @@ export class Engine {
 
   /** Cards with a TL;DR for known paper ids, in the order given; unknown ids are skipped. */
   cards(ids: readonly string[]): (PaperCard & { tldr: string })[] {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     return ids.flatMap((id) => {
       const label = snap.labelById.get(id);
       return label === undefined ? [] : [{ ...card(snap.paper(label)), tldr: this.tldr(label) }];
@@ -273,7 +291,7 @@ export class Engine {
   }
 
   stats(): EngineStats {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     return {
       papers: snap.count,
       model: this.fingerprint.id,
@@ -286,14 +304,15 @@ export class Engine {
     };
   }
 
+  /** Waits for a running reload, closes the index (once the last query's lease ends) and disposes the embedder. */
   async close(): Promise<void> {
     await this.reloading?.catch(() => undefined);
-    this.current.close();
+    this.snapshots.close();
     await this.embedder.dispose();
   }
 
   private resolveLabel(idOrLink: string): number | undefined {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     const trimmed = idOrLink.trim();
     const fromLink = /(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?$/.exec(trimmed)?.[1];
     const candidates = [trimmed, parseArxivId(trimmed), fromLink && parseArxivId(fromLink)];
@@ -305,7 +324,7 @@ export class Engine {
   }
 
   private neighbours(label: number, k: number): SimilarHit[] {
-    const snap = this.current;
+    const snap = this.snapshots.current;
     return snap.nearest(snap.vector(label), k, label).map((n, i) => ({
       ...card(snap.paper(n.label)),
       rank: i + 1,
@@ -315,9 +334,9 @@ export class Engine {
   }
 
   private tldr(label: number): string {
-    const paper = this.current.paper(label);
+    const paper = this.snapshots.current.paper(label);
     if (paper.aiSummary) return paper.aiSummary;
-    const span = this.current.sentences.get(label).spans[paper.tldrSentence];
+    const span = this.snapshots.current.sentences.get(label).spans[paper.tldrSentence];
     return span ? paper.abstract.slice(span.start, span.end) : paper.abstract;
   }
 }
@@ -348,7 +367,8 @@ function card(paper: IndexedPaper): PaperCard {
   };
 }
 
-export function summaryFields(report: BuildSummary): Record<string, number | boolean> {
+/** A build report's figures, as log fields. */
+export function reportFields(report: BuildReport): Record<string, number | boolean> {
   const { added, updated, removed, refreshed, embedded, embeddedTexts, count, fullRebuild } = report;
   return { added, updated, removed, refreshed, embedded, embeddedTexts, count, fullRebuild, tookMs: Math.round(report.tookMs) };
 }

@@ -1,11 +1,5 @@
+import type { TitleEntry } from '../index/snapshot.js';
 import { normalizeTitle } from '../papers/paper.js';
-
-export interface TitleEntry {
-  label: number;
-  title: string;
-  /** normalizeTitle(title), computed once. */
-  normalized: string;
-}
 
 export const MAX_SUGGESTIONS = 25;
 

@@ -1,14 +1,8 @@
-import { UserError } from '../errors.js';
+import { InvalidQuestionError } from '../errors.js';
 
 /** Longer questions are cut here (at a word boundary): the model reads only ~256 tokens anyway. */
 export const MAX_QUESTION_CHARS = 500;
 export const MAX_RESULTS = 50;
-
-export class InvalidQuestionError extends UserError {
-  constructor(message: string) {
-    super(message);
-  }
-}
 
 // Control characters (NUL included), zero-width and bidi marks: invisible, and noise to the model.
 const INVISIBLE = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;

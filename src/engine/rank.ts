@@ -27,6 +27,11 @@ export interface RankedCandidate extends CandidateEvidence {
 
 const RRF_K = 60;
 
+/** The semantic strength of a match, without the lexical bonus: what the confidence threshold is set on. */
+export function semanticScore(evidence: Pick<CandidateEvidence, 'dense' | 'sentence'>, weights: Pick<RankingWeights, 'sentence'>): number {
+  return (1 - weights.sentence) * evidence.dense + weights.sentence * evidence.sentence;
+}
+
 /** Orders candidates by combined evidence, best first. Pure: same evidence, same order. */
 export function rankCandidates(candidates: readonly CandidateEvidence[], weights: RankingWeights): RankedCandidate[] {
   const maxLexical = Math.max(0, ...candidates.map((c) => c.lexical));
@@ -42,7 +47,7 @@ export function rankCandidates(candidates: readonly CandidateEvidence[], weights
     }));
   } else {
     scored = candidates.map((c) => {
-      const semantic = (1 - weights.sentence) * c.dense + weights.sentence * c.sentence;
+      const semantic = semanticScore(c, weights);
       const lexical = maxLexical > 0 ? c.lexical / maxLexical : 0;
       const score =
         weights.mode === 'dense' ? semantic : weights.mode === 'bm25' ? c.lexical : semantic + weights.lexical * lexical;

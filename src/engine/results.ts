@@ -1,5 +1,5 @@
 import type { PaperLinks } from '../papers/paper.js';
-import type { SummarySentence } from './summary.js';
+import type { ExcerptSentence } from './excerpt.js';
 
 /** What every face shows of a paper. */
 export interface PaperCard {
@@ -18,7 +18,7 @@ export interface AskHit extends PaperCard {
   /** Relevance, 0..1. */
   score: number;
   /** One or two sentences of the abstract that answer the question, best one marked. */
-  summary: SummarySentence[];
+  summary: ExcerptSentence[];
 }
 
 export interface AskResult {

@@ -52,11 +52,9 @@ async function main(): Promise<void> {
   }
   const rows: Record<string, ReturnType<typeof retrievalScores>> = {};
   for (const [name, weights] of Object.entries(variants)) {
-    engine.weights = weights;
-    rows[name] = retrievalScores(await rankOf(engine, questions));
+    rows[name] = retrievalScores(await rankOf(engine, questions, weights));
   }
-  engine.weights = DEFAULT_WEIGHTS;
-  const titles = [...engine.snapshot.liveLabels()].map((label) => ({ question: engine.snapshot.catalog.title(label), expected: [engine.snapshot.catalog.id(label)!] }));
+  const titles = engine.titles().map(({ id, title }) => ({ question: title, expected: [id] }));
   const titleMrr = retrievalScores(await rankOf(engine, titles)).mrr;
   const inDomainConfidence = await confidences(engine, questions.map((q) => q.question));
   const outOfDomainConfidence = await confidences(engine, outOfDomain);

@@ -1,6 +1,13 @@
-import type { BuildProgress } from '../index/build.js';
+export type BuildPhase = 'embedding' | 'indexing' | 'saving';
 
-const PHASE_LABEL: Record<BuildProgress['phase'], string> = {
+/** How far an index build has come: what the bot's and the CLI's progress lines show. */
+export interface BuildProgress {
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+const PHASE_LABEL: Record<BuildPhase, string> = {
   embedding: 'Embedding',
   indexing: 'Indexing',
   saving: 'Saving',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Listing, Paper } from '../papers/paper.js';
-import type { IndexedPaper } from './snapshot.js';
+import type { IndexedPaper } from './indexed-paper.js';
 
 /** Hash of a paper record as read from the sources: a different hash means its details changed. */
 export function recordHash(paper: Paper): string {

@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import hnswlib from 'hnswlib-node';
+import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import writeFileAtomic from 'write-file-atomic';
-import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
+import { IndexLoadError } from '../errors.js';
 import { Bm25Index } from '../search/bm25.js';
-import { SentenceStore } from './sentence-store.js';
 import { Catalog } from './catalog.js';
+import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
 import { PaperStore } from './paper-store.js';
+import { SentenceStore } from './sentence-store.js';
 import { IndexSnapshot } from './snapshot.js';
 
 /**
@@ -24,16 +25,9 @@ import { IndexSnapshot } from './snapshot.js';
  */
 export const FILES = { index: 'hnsw.bin', papers: 'papers.jsonl', sentences: 'sentences.bin', lexical: 'bm25.bin', catalog: 'catalog.json' } as const;
 
-export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
-
-export class IndexLoadError extends Error {
-  constructor(
-    readonly problem: IndexProblem,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IndexLoadError';
-  }
+/** Where a data dir keeps its index. */
+export function indexDirIn(dataDir: string): string {
+  return join(dataDir, 'index');
 }
 
 export function manifestPath(indexDir: string): string {
@@ -94,19 +88,35 @@ export async function loadGeneration(indexDir: string, model: ModelFingerprint, 
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
   for (const entry of Object.values(manifest.files)) await verifyFile(dir, entry);
+  return openSnapshot(indexDir, manifest, efSearch);
+}
 
-  const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimension);
-  await hnsw.readIndex(join(dir, manifest.files.index.name));
+/** Parts of a generation a build already holds in memory, so opening its snapshot need not read them again. */
+export interface HeldParts {
+  hnsw?: HierarchicalNSW;
+  catalog?: Catalog;
+  bm25?: Bm25Index;
+}
+
+/** Opens the snapshot of the generation a manifest names, checking that its graph and catalog agree with it. */
+export async function openSnapshot(indexDir: string, manifest: Manifest, efSearch: number, held: HeldParts = {}): Promise<IndexSnapshot> {
+  const dir = join(indexDir, manifest.generation);
+  const path = (file: FileEntry) => join(dir, file.name);
+  let { hnsw } = held;
+  if (!hnsw) {
+    hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimension);
+    await hnsw.readIndex(path(manifest.files.index));
+  }
   if (hnsw.getCurrentCount() !== manifest.labels.length) {
-    throw new IndexLoadError('corrupt', `${join(dir, FILES.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels.length}`);
+    throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels.length}`);
   }
-  const catalog = Catalog.parse(readFileSync(join(dir, manifest.files.catalog.name), 'utf8'));
+  const catalog = held.catalog ?? Catalog.parse(readFileSync(path(manifest.files.catalog), 'utf8'));
   if (catalog.size !== manifest.labels.length || manifest.labels.some((id, label) => catalog.id(label) !== id)) {
-    throw new IndexLoadError('corrupt', `${join(dir, FILES.catalog)} does not match the manifest's labels`);
+    throw new IndexLoadError('corrupt', `${path(manifest.files.catalog)} does not match the manifest's labels`);
   }
-  const bm25 = Bm25Index.deserialize(readFileSync(join(dir, manifest.files.lexical.name)));
-  const sentences = SentenceStore.open(join(dir, manifest.files.sentences.name), manifest.model.dimension);
-  const records = new PaperStore(join(dir, manifest.files.papers.name), catalog);
+  const bm25 = held.bm25 ?? Bm25Index.deserialize(readFileSync(path(manifest.files.lexical)));
+  const sentences = SentenceStore.open(path(manifest.files.sentences), manifest.model.dimension);
+  const records = new PaperStore(path(manifest.files.papers), catalog);
   return new IndexSnapshot(manifest, dir, catalog, records, hnsw, sentences, bm25, efSearch);
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import type { Catalog } from './catalog.js';
-import type { IndexedPaper } from './snapshot.js';
+import type { IndexedPaper } from './indexed-paper.js';
 
 /** Recently shown papers stay parsed; everything else is one positional read away. */
 const CACHED_RECORDS = 2000;

@@ -1,7 +1,8 @@
 import { closeSync, fsync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { Span } from '../text/sentences.js';
+import { SentenceStoreFormatError } from '../errors.js';
 import { quantize } from '../search/vectors.js';
+import type { Span } from '../text/sentences.js';
 
 /**
  * The vectors of every abstract sentence, int8-quantized, grouped by paper label. Offsets and scales
@@ -18,8 +19,6 @@ export interface SentenceVectors {
   scales: Float32Array;
   codes: Int8Array;
 }
-
-export class SentenceStoreFormatError extends Error {}
 
 export class SentenceStore {
   private constructor(

@@ -1,18 +1,18 @@
 import type { HierarchicalNSW } from 'hnswlib-node';
-import type { TitleEntry } from '../engine/lookup.js';
-import { normalizeTitle, type Paper } from '../papers/paper.js';
+import { normalizeTitle } from '../papers/paper.js';
 import type { Bm25Index } from '../search/bm25.js';
 import type { Catalog } from './catalog.js';
+import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
 import type { PaperStore } from './paper-store.js';
 import type { SentenceStore } from './sentence-store.js';
 
-/** A paper as stored in the index: its record plus what indexing derived from it. */
-export interface IndexedPaper extends Paper {
-  /** Hash of the embedded passage; a different hash means the paper must be embedded again. */
-  contentHash: string;
-  /** Index of the abstract sentence that best stands for the whole paper. */
-  tldrSentence: number;
+/** A live paper's title, normalized once for lookups. */
+export interface TitleEntry {
+  label: number;
+  title: string;
+  /** normalizeTitle(title), computed once. */
+  normalized: string;
 }
 
 export interface Neighbour {

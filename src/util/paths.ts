@@ -1,15 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { UserError } from '../errors.js';
-
-export class PathOutsideError extends UserError {
-  constructor(path: string, roots: readonly string[]) {
-    super(
-      `Refusing ${path}: paperscout only reads and writes inside ${roots.join(' and ')}. ` +
-        'Copy the file there, or pass --allow-outside to read it where it is.',
-    );
-  }
-}
+import { PathOutsideError } from '../errors.js';
 
 /** Resolves symlinks of the longest existing prefix, so a link cannot smuggle a path out. */
 function realish(path: string): string {

@@ -1,15 +1,26 @@
-import { appendFileSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.js';
-import { Engine, loadEmbedder, ReloadInProgressError, UnknownPaperError } from '../../src/engine/engine.js';
-import { InvalidQuestionError, MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { Engine, loadEmbedder } from '../../src/engine/engine.js';
+import { MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { InvalidQuestionError, ReloadInProgressError, UnknownPaperError } from '../../src/errors.js';
 import { EmbeddingCache } from '../../src/index/embedding-cache.js';
 import { readManifest } from '../../src/index/generation.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { SEEDS } from '../setup/paths.js';
 
 const SCALING_MLPS = '2306.13575';
+
+const extraPapers = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `extra-${i}`,
+      title: `A study of widget number ${i} in graph learning`,
+      abstract: `We study widget ${i}. It improves message passing in graph neural networks on molecule benchmarks by ${i} points. The method is simple.`,
+      source: 'test',
+    }),
+  ).join('\n');
 
 describe('engine over the seed', () => {
   let engine: Engine;
@@ -21,7 +32,7 @@ describe('engine over the seed', () => {
   it('indexes all 64 seed papers with their arXiv ids and the inferred list date', () => {
     const stats = engine.stats();
     expect(stats.papers).toBe(64);
-    expect(engine.snapshot.labelById.has(SCALING_MLPS)).toBe(true);
+    expect(engine.hasPaper(SCALING_MLPS)).toBe(true);
     expect(engine.trending().date).toBe('2025-03-12');
   });
 
@@ -66,6 +77,23 @@ describe('engine over the seed', () => {
   it('handles any Unicode in a question', async () => {
     const result = await engine.ask('¿Cómo escalan los MLP en visión? 🤖 \u0000 שלום 你好');
     expect(result.results.length).toBeGreaterThan(0);
+    // The NUL is gone and the spaces around it collapsed; everything else is kept as typed.
+    expect(result.query).toBe('¿Cómo escalan los MLP en visión? 🤖 שלום 你好');
+    expect(result.truncated).toBe(false);
+    expect(result.results.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(result.results.map((r) => r.id)).size).toBe(5);
+    for (const hit of result.results) {
+      expect(hit.score).toBeGreaterThanOrEqual(0);
+      expect(hit.score).toBeLessThanOrEqual(1);
+      expect(engine.hasPaper(hit.id)).toBe(true);
+      expect(hit.summary.filter((s) => s.matched)).toHaveLength(1);
+      const abstract = engine.paper(hit.id).abstract;
+      for (const sentence of hit.summary) expect(abstract).toContain(sentence.text);
+    }
+    // Stable: the same question, and the one it was cleaned to, get the same answer.
+    const ids = result.results.map((r) => r.id);
+    expect((await engine.ask('¿Cómo escalan los MLP en visión? 🤖 \u0000 שלום 你好')).results.map((r) => r.id)).toEqual(ids);
+    expect((await engine.ask(result.query)).results.map((r) => r.id)).toEqual(ids);
   });
 
   it('finds similar papers, never the paper itself', () => {
@@ -108,16 +136,6 @@ describe('engine over the seed', () => {
 });
 
 describe('reload', () => {
-  const extraPapers = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      JSON.stringify({
-        id: `extra-${i}`,
-        title: `A study of widget number ${i} in graph learning`,
-        abstract: `We study widget ${i}. It improves message passing in graph neural networks on molecule benchmarks by ${i} points. The method is simple.`,
-        source: 'test',
-      }),
-    ).join('\n');
-
   it('embeds nothing when nothing changed, and only the new papers when some are added', async () => {
     const dataDir = seededDataDir();
     const sources = tempDir();
@@ -177,6 +195,48 @@ describe('reload', () => {
     }
   });
 
+  it('finishes a question on the index it started with when a reload swaps the index meanwhile', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const real = await loadEmbedder(config);
+    // Holds a question's embedding back until the test lets it go: the query awaits while holding its lease.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holdQueries = false;
+    const embedder: Embedder = {
+      modelId: real.modelId,
+      dimension: real.dimension,
+      embedQuery: async (text) => {
+        const vector = await real.embedQuery(text);
+        if (holdQueries) await held;
+        return vector;
+      },
+      embedPassages: (texts, onProgress) => real.embedPassages(texts, onProgress),
+      dispose: () => real.dispose(),
+    };
+    const engine = await Engine.open(config, { log: quietLogger(), embedder });
+    try {
+      const before = engine.generation;
+      holdQueries = true;
+      const asking = engine.ask('how do MLPs scale on vision tasks?', { k: 3 });
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(6));
+      expect((await engine.reload()).count).toBe(70);
+      expect(engine.generation).not.toBe(before);
+      holdQueries = false;
+      release();
+      // Answered from the old snapshot, whose files a swap must not have closed underneath the query.
+      const answer = await asking;
+      expect(answer.searched).toBe(64);
+      expect(answer.results[0]!.id).toBe(SCALING_MLPS);
+      expect(answer.results[0]!.summary.filter((s) => s.matched)).toHaveLength(1);
+      const after = await engine.ask('widget message passing molecules', { k: 1 });
+      expect(after.searched).toBe(70);
+      expect(after.results[0]!.id).toMatch(/^extra-/);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('keeps the old index serving when a reload fails halfway, and recovers on the next', async () => {
     const sources = tempDir();
     const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
@@ -191,7 +251,7 @@ describe('reload', () => {
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });
     try {
-      const generation = engine.snapshot.manifest.generation;
+      const generation = engine.generation;
       writeFileSync(join(sources, 'extra.jsonl'), extraPapers(4));
       broken = true;
       await expect(engine.reload()).rejects.toThrow('onnxruntime failed');
@@ -269,9 +329,27 @@ describe('persistence and corruption', () => {
 
   it('leaves no temporary files or stale generations behind', async () => {
     const dataDir = seededDataDir();
-    const generations = readdirSync(join(dataDir, 'index')).filter((n) => n.startsWith('gen-'));
-    expect(generations).toHaveLength(1);
-    const files = readdirSync(join(dataDir, 'index', generations[0]!));
-    expect(files.sort()).toEqual(['bm25.bin', 'catalog.json', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
+    const indexDir = join(dataDir, 'index');
+    // A folder left by a build that crashed, and two reloads that each write a new generation.
+    mkdirSync(join(indexDir, 'gen-leftover-abc123'));
+    writeFileSync(join(indexDir, 'gen-leftover-abc123', 'hnsw.bin'), 'half a graph');
+    const sources = tempDir();
+    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` }), { log: quietLogger() });
+    const seen = new Set([engine.generation]);
+    try {
+      for (const n of [2, 3]) {
+        writeFileSync(join(sources, 'extra.jsonl'), extraPapers(n));
+        await engine.reload();
+        seen.add(engine.generation);
+      }
+      expect(seen.size).toBe(3);
+      const names = readdirSync(indexDir);
+      expect(names.filter((n) => n.startsWith('gen-'))).toEqual([engine.generation]);
+      expect(names.sort()).toEqual([engine.generation, 'manifest.json'].sort());
+      const files = readdirSync(join(indexDir, engine.generation));
+      expect(files.sort()).toEqual(['bm25.bin', 'catalog.json', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
+    } finally {
+      await engine.close();
+    }
   });
 });

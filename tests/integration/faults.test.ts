@@ -2,8 +2,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, trunc
 import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { describe, expect, it } from 'vitest';
-import { ModelUnavailableError } from '../../src/embedding/embedder.js';
-import { Engine, NoPapersError } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/engine.js';
+import { ModelUnavailableError, NoPapersError } from '../../src/errors.js';
 import { manifestPath, readManifest } from '../../src/index/generation.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { MODELS, SEEDS } from '../setup/paths.js';
@@ -71,7 +71,7 @@ describe('a crash between writing a generation and switching the manifest', () =
     try {
       expect(engine.stats().lastReload?.unchanged).toBe(true);
       expect(engine.stats().lastReload?.embedded).toBe(0);
-      expect(engine.snapshot.manifest.generation).toBe(before);
+      expect(engine.generation).toBe(before);
       expect(readFileSync(manifestPath(dir), 'utf8')).toBe(manifestText);
       expect(capture.lines().filter((l) => String(l.msg).includes('building the index'))).toEqual([]);
       expect(await topHit(engine)).toBe(SCALING_MLPS);
@@ -336,7 +336,7 @@ describe('every source unusable', () => {
     expect(readdirSync(join(indexDir(dataDir), before)).sort()).toEqual(genFiles);
 
     // The index still verifies: opened without syncing it serves; with good sources it is unchanged.
-    const serving = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: bad }), { log: quietLogger(), syncSources: false });
+    const serving = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: bad }), { log: quietLogger(), reloadOnOpen: false });
     try {
       expect(serving.stats().papers).toBe(64);
       expect(await topHit(serving)).toBe(SCALING_MLPS);
@@ -346,19 +346,23 @@ describe('every source unusable', () => {
     const good = await Engine.open(testConfig(dataDir), { log: quietLogger() });
     try {
       expect(good.stats().lastReload?.unchanged).toBe(true);
-      expect(good.snapshot.manifest.generation).toBe(before);
+      expect(good.generation).toBe(before);
     } finally {
       await good.close();
     }
   });
 
-  it('on reload: NoPapersError naming the sources, and the engine keeps serving the old index', async () => {
+  // In a build thread the error crosses a thread boundary and must arrive whole: class, code and detail.
+  it.each([
+    ['', false],
+    [' in a build thread', true],
+  ])('on reload%s: NoPapersError naming the sources, and the engine keeps serving the old index', async (_, buildInThread) => {
     const dataDir = seededDataDir();
     const sources = tempDir();
     for (const name of readdirSync(SEEDS)) cpSync(join(SEEDS, name), join(sources, name));
-    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: sources }), { log: quietLogger() });
+    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: sources }), { log: quietLogger(), buildInThread });
     try {
-      const before = engine.snapshot.manifest.generation;
+      const before = engine.generation;
       expect(engine.stats().papers).toBe(64);
       for (const name of readdirSync(sources)) rmSync(join(sources, name), { force: true });
       writeFileSync(join(sources, 'garbage.jsonl'), garbage(2000, 11));
@@ -368,6 +372,8 @@ describe('every source unusable', () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NoPapersError);
+      expect(error).toMatchObject({ code: 'no-papers', sources: [sources] });
+      expect((error as NoPapersError).problems.some((p) => p.startsWith(join(sources, 'garbage.jsonl')))).toBe(true);
       expect((error as Error).message).toContain(sources);
       expect(engine.isReloading).toBe(false);
       expect(engine.stats().papers).toBe(64);

@@ -9,16 +9,17 @@ const questions = readQuestions(`${ROOT}tests/eval/questions.jsonl`);
 const outOfDomain = readLines(`${ROOT}tests/eval/out-of-domain.txt`);
 
 describe('retrieval quality with the real model', () => {
+  const config = testConfig(seededDataDir());
   let engine: Engine;
   beforeAll(async () => {
-    engine = await Engine.open(testConfig(seededDataDir()), { log: quietLogger() });
+    engine = await Engine.open(config, { log: quietLogger() });
   });
   afterAll(() => engine.close());
 
   it('has a realistic evaluation set that covers most of the corpus', () => {
     expect(questions.length).toBeGreaterThanOrEqual(30);
     expect(new Set(questions.flatMap((q) => q.expected)).size).toBeGreaterThanOrEqual(40);
-    for (const q of questions) for (const id of q.expected) expect(engine.snapshot.labelById.has(id), id).toBe(true);
+    for (const q of questions) for (const id of q.expected) expect(engine.hasPaper(id), id).toBe(true);
   });
 
   it('puts the expected paper first for at least 85% of questions and in the top 3 for 95%', async () => {
@@ -28,13 +29,13 @@ describe('retrieval quality with the real model', () => {
   });
 
   it('finds every paper from its title (MRR ≥ 0.95 over all 64)', async () => {
-    const titles = [...engine.snapshot.liveLabels()].map((label) => ({ question: engine.snapshot.catalog.title(label), expected: [engine.snapshot.catalog.id(label)!] }));
+    const titles = engine.titles().map(({ id, title }) => ({ question: title, expected: [id] }));
     expect(titles).toHaveLength(64);
     expect(retrievalScores(await rankOf(engine, titles)).mrr).toBeGreaterThanOrEqual(0.95);
   });
 
   it('flags out-of-domain questions as low confidence and answers in-domain ones confidently', async () => {
-    const threshold = engine.lowConfidenceThreshold;
+    const threshold = config.lowConfidenceThreshold;
     const ood = await confidences(engine, outOfDomain);
     const inDomain = await confidences(engine, questions.map((q) => q.question));
     expect(ood.filter((c) => c < threshold).length / ood.length).toBeGreaterThanOrEqual(0.95);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bestTitleMatch, diceSimilarity, MAX_SUGGESTIONS, suggestTitles, type TitleEntry } from '../../src/engine/lookup.js';
+import { bestTitleMatch, diceSimilarity, MAX_SUGGESTIONS, suggestTitles } from '../../src/engine/lookup.js';
+import type { TitleEntry } from '../../src/index/snapshot.js';
 import { normalizeTitle } from '../../src/papers/paper.js';
 
 function entries(titles: string[]): TitleEntry[] {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
-import { confinePath, isInside, PathOutsideError } from '../../src/util/paths.js';
+import { PathOutsideError, UserError } from '../../src/errors.js';
+import { confinePath, isInside } from '../../src/util/paths.js';
 
 let base: string;
 let data: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
-import { clampInt, cleanQuestion, InvalidQuestionError, MAX_QUESTION_CHARS } from '../../src/engine/question.js';
+import { InvalidQuestionError, UserError } from '../../src/errors.js';
+import { clampInt, cleanQuestion, MAX_QUESTION_CHARS } from '../../src/engine/question.js';
 
 function hasLoneSurrogate(text: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);

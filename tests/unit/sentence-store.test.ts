@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SentenceStore, SentenceStoreFormatError, SentenceStoreWriter } from '../../src/index/sentence-store.js';
+import { SentenceStoreFormatError } from '../../src/errors.js';
+import { SentenceStore, SentenceStoreWriter } from '../../src/index/sentence-store.js';
 import { dot, dotQuantized } from '../../src/search/vectors.js';
 import type { Span } from '../../src/text/sentences.js';
 

@@ -1,29 +1,22 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { EngineConfig } from '../config.js';
 import type { Embedder } from '../embedding/embedder.js';
-import { buildIndex, unchangedSummary, type BuildProgress } from '../index/build.js';
+import { NoPapersError } from '../errors.js';
+import type { BuildProgress } from '../format/progress.js';
+import { buildIndex, unchangedReport, type BuildReport } from '../index/build.js';
 import { EmbeddingCache } from '../index/embedding-cache.js';
+import { indexDirIn } from '../index/generation.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
-import { loadSources, sourcesStamp } from '../papers/sources.js';
-import { UserError } from '../errors.js';
 import { formatProblem, type SourceProblem } from '../papers/problems.js';
-import type { BuildSummary } from '../index/build.js';
-import { createHash } from 'node:crypto';
+import { loadSources, sourcesStamp } from '../papers/sources.js';
 
-export class NoPapersError extends UserError {
-  constructor(sources: readonly string[], problems: readonly SourceProblem[]) {
-    super(
-      `No papers found in ${sources.join(', ')}.` +
-        (problems.length ? ` Problems:\n${problems.slice(0, 10).map(formatProblem).join('\n')}` : ''),
-    );
-  }
-}
-
-export interface ReloadReport extends BuildSummary {
+/** What a reload did: its build's report and what could not be read from the sources. */
+export interface ReloadReport extends BuildReport {
   problems: SourceProblem[];
 }
 
@@ -37,8 +30,13 @@ export function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): str
   return join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`);
 }
 
+/** The configured sources, plus the feed and ingested folders of the data dir once they exist. */
+export function sourcePaths(config: Pick<EngineConfig, 'sourcePaths' | 'dataDir'>): string[] {
+  return [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
+}
+
 /** Reads the sources and builds what changed, holding a lock so two builders never run at once. */
-export async function syncIndex(
+export async function buildFromSources(
   config: EngineConfig,
   embedder: Embedder,
   fingerprint: ModelFingerprint,
@@ -48,26 +46,26 @@ export async function syncIndex(
   force = false,
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
-  const sourcePaths = [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
-  const stamp = sourcesStamp(sourcePaths);
+  const paths = sourcePaths(config);
+  const stamp = sourcesStamp(paths);
   const warn = (problems: readonly SourceProblem[]) => {
     for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
   };
   if (previous && !force && previous.manifest.sourcesStamp === stamp) {
     const problems = previous.manifest.sourceProblems ?? [];
     warn(problems);
-    return { snapshot: previous, report: { ...unchangedSummary(previous, performance.now() - started), problems } };
+    return { snapshot: previous, report: { ...unchangedReport(previous, performance.now() - started), problems } };
   }
-  const { papers, problems } = await loadSources(sourcePaths);
+  const { papers, problems } = await loadSources(paths);
   warn(problems);
-  if (!papers.length) throw new NoPapersError(sourcePaths, problems);
+  if (!papers.length) throw new NoPapersError(paths, problems.map(formatProblem));
 
-  const indexDir = join(config.dataDir, 'index');
+  const indexDir = indexDirIn(config.dataDir);
   const release = await lockfile.lock(indexDir, { retries: { retries: 30, minTimeout: 200, maxTimeout: 2000 }, stale: 60_000 });
   const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
   try {
     for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
-    const { snapshot, summary } = await buildIndex({
+    const { snapshot, report } = await buildIndex({
       papers,
       previous,
       embedder,
@@ -80,7 +78,7 @@ export async function syncIndex(
       sourcesStamp: stamp,
       sourceProblems: problems,
     });
-    return { snapshot, report: { ...summary, problems } };
+    return { snapshot, report: { ...report, problems } };
   } finally {
     cache.close();
     await release();

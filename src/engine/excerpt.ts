@@ -1,8 +1,9 @@
-import type { Span } from '../text/sentences.js';
 import type { SentenceVectors } from '../index/sentence-store.js';
 import { dotQuantized } from '../search/vectors.js';
+import type { Span } from '../text/sentences.js';
 
-export interface SummarySentence {
+/** A sentence of an abstract shown under a search hit (the `summary` of an AskHit). */
+export interface ExcerptSentence {
   text: string;
   /** The sentence that best matches the question. */
   matched: boolean;
@@ -27,17 +28,17 @@ export function matchSentences(query: Float32Array, vectors: SentenceVectors): S
   return { best, bestSimilarity: best < 0 ? 0 : similarities[best]!, similarities };
 }
 
-// A second sentence is added only when it is nearly as relevant and the summary stays short.
+// A second sentence is added only when it is nearly as relevant and the excerpt stays short.
 const SECOND_SENTENCE_RATIO = 0.85;
-const SUMMARY_MAX_CHARS = 450;
+const EXCERPT_MAX_CHARS = 450;
 
 /**
  * The one or two abstract sentences that best answer the question, in abstract order, with the
  * best one marked. Falls back to the abstract's opening when it has no sentence vectors.
  */
-export function querySummary(abstract: string, spans: readonly Span[], match: SentenceMatch): SummarySentence[] {
+export function queryExcerpt(abstract: string, spans: readonly Span[], match: SentenceMatch): ExcerptSentence[] {
   const text = (i: number) => abstract.slice(spans[i]!.start, spans[i]!.end);
-  if (match.best < 0) return [{ text: abstract.slice(0, SUMMARY_MAX_CHARS), matched: true }];
+  if (match.best < 0) return [{ text: abstract.slice(0, EXCERPT_MAX_CHARS), matched: true }];
   const runnerUp = match.similarities
     .map((s, i) => ({ s, i }))
     .filter(({ i }) => i !== match.best)
@@ -46,7 +47,7 @@ export function querySummary(abstract: string, spans: readonly Span[], match: Se
   if (
     runnerUp &&
     runnerUp.s >= SECOND_SENTENCE_RATIO * match.bestSimilarity &&
-    text(match.best).length + text(runnerUp.i).length <= SUMMARY_MAX_CHARS
+    text(match.best).length + text(runnerUp.i).length <= EXCERPT_MAX_CHARS
   ) {
     chosen.push(runnerUp.i);
   }

@@ -1,0 +1,53 @@
+import { Worker } from 'node:worker_threads';
+import type { EngineConfig } from '../config.js';
+import { reviveError, type SerializedError } from '../errors.js';
+import type { BuildProgress } from '../format/progress.js';
+import type { ReloadReport } from './build-from-sources.js';
+
+/** The parent's side of a build thread (the thread itself is build-thread.ts). */
+export type BuildThreadMessage =
+  | { type: 'progress'; progress: BuildProgress }
+  | { type: 'done'; generation: string; report: ReloadReport }
+  | { type: 'error'; error: SerializedError };
+
+export interface BuildThreadJob {
+  config: EngineConfig;
+  force: boolean;
+}
+
+/** Starts the thread: the compiled script normally, the TypeScript source through tsx when running from source (tests). */
+function startThread(job: BuildThreadJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./build-thread.js', import.meta.url), { workerData: job });
+  const source = new URL('./build-thread.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: job });
+}
+
+/** Builds the index from the sources in a worker thread; resolves with the generation it left live. */
+export function buildInThread(
+  config: EngineConfig,
+  force: boolean,
+  onProgress?: (progress: BuildProgress) => void,
+): Promise<{ generation: string; report: ReloadReport }> {
+  return new Promise((resolve, reject) => {
+    const worker = startThread({ config, force });
+    let settled = false;
+    worker.on('message', (message: BuildThreadMessage) => {
+      if (message.type === 'progress') onProgress?.(message.progress);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve({ generation: message.generation, report: message.report });
+      } else {
+        settled = true;
+        reject(reviveError(message.error));
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the index build thread stopped unexpectedly (exit code ${code})`));
+    });
+  });
+}

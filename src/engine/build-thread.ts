@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { IndexLoadError, serializeError } from '../errors.js';
+import { indexDirIn, loadGeneration } from '../index/generation.js';
+import { createLogger } from '../log.js';
+import { buildFromSources, modelFingerprint } from './build-from-sources.js';
+import type { BuildThreadJob, BuildThreadMessage } from './build-thread-client.js';
+import { loadEmbedder } from './engine.js';
+
+/** A worker thread that builds the index from the sources and reports the generation it made live. */
+const { config, force } = workerData as BuildThreadJob;
+const post = (message: BuildThreadMessage) => parentPort!.postMessage(message);
+const log = createLogger({ level: config.logLevel });
+
+try {
+  const embedder = await loadEmbedder(config);
+  const fingerprint = modelFingerprint(config, embedder.dimension);
+  let previous;
+  try {
+    previous = await loadGeneration(indexDirIn(config.dataDir), fingerprint, config.hnsw.efSearch);
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+  }
+  const { snapshot, report } = await buildFromSources(config, embedder, fingerprint, previous, log, (progress) => post({ type: 'progress', progress }), force);
+  post({ type: 'done', generation: snapshot.manifest.generation, report });
+  snapshot.close();
+  if (previous && previous !== snapshot) previous.close();
+  await embedder.dispose();
+} catch (error) {
+  post({ type: 'error', error: serializeError(error) });
+}
