@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchSentences, querySummary, type SentenceMatch } from '../../src/engine/summary.js';
+import { matchSentences, queryExcerpt, type SentenceMatch } from '../../src/engine/excerpt.js';
 import type { SentenceVectors } from '../../src/index/sentence-store.js';
 import { quantize } from '../../src/search/vectors.js';
 import type { Span } from '../../src/text/sentences.js';
@@ -46,24 +46,24 @@ describe('matchSentences', () => {
   });
 });
 
-describe('querySummary', () => {
+describe('queryExcerpt', () => {
   const { abstract, spans } = spansOf(['First sentence.', 'Second sentence.', 'Third sentence.']);
   const match = (best: number, similarities: number[]): SentenceMatch => ({ best, bestSimilarity: similarities[best] ?? 0, similarities });
 
   it('gives the best sentence alone when no other comes close', () => {
-    expect(querySummary(abstract, spans, match(1, [0.2, 0.9, 0.5]))).toEqual([{ text: 'Second sentence.', matched: true }]);
+    expect(queryExcerpt(abstract, spans, match(1, [0.2, 0.9, 0.5]))).toEqual([{ text: 'Second sentence.', matched: true }]);
   });
 
   it('adds the runner-up at 85% of the best or more, in abstract order, with the best marked', () => {
-    expect(querySummary(abstract, spans, match(2, [0.85, 0.1, 1]))).toEqual([
+    expect(queryExcerpt(abstract, spans, match(2, [0.85, 0.1, 1]))).toEqual([
       { text: 'First sentence.', matched: false },
       { text: 'Third sentence.', matched: true },
     ]);
-    expect(querySummary(abstract, spans, match(2, [0.84, 0.1, 1]))).toEqual([{ text: 'Third sentence.', matched: true }]);
+    expect(queryExcerpt(abstract, spans, match(2, [0.84, 0.1, 1]))).toEqual([{ text: 'Third sentence.', matched: true }]);
   });
 
   it('adds only the closest runner-up', () => {
-    expect(querySummary(abstract, spans, match(0, [1, 0.95, 0.9]))).toEqual([
+    expect(queryExcerpt(abstract, spans, match(0, [1, 0.95, 0.9]))).toEqual([
       { text: 'First sentence.', matched: true },
       { text: 'Second sentence.', matched: false },
     ]);
@@ -71,12 +71,12 @@ describe('querySummary', () => {
 
   it('leaves the runner-up out when the two would pass 450 characters', () => {
     const long = spansOf(['a'.repeat(300), 'b'.repeat(150), 'c'.repeat(151)]);
-    expect(querySummary(long.abstract, long.spans, match(0, [1, 0.9, 0]))).toHaveLength(2);
-    expect(querySummary(long.abstract, long.spans, match(0, [1, 0, 0.9]))).toEqual([{ text: 'a'.repeat(300), matched: true }]);
+    expect(queryExcerpt(long.abstract, long.spans, match(0, [1, 0.9, 0]))).toHaveLength(2);
+    expect(queryExcerpt(long.abstract, long.spans, match(0, [1, 0, 0.9]))).toEqual([{ text: 'a'.repeat(300), matched: true }]);
   });
 
   it("falls back to the abstract's first 450 characters when it has no sentence vectors", () => {
     const text = 'x'.repeat(500);
-    expect(querySummary(text, [], match(-1, []))).toEqual([{ text: 'x'.repeat(450), matched: true }]);
+    expect(queryExcerpt(text, [], match(-1, []))).toEqual([{ text: 'x'.repeat(450), matched: true }]);
   });
 });
