@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
-import { readManifest } from '../../src/index/generation.js';
+import { indexDirIn, readManifest } from '../../src/index/generation.js';
 import { readLines, readQuestions } from '../../src/eval/metrics.js';
 import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
 import type { BenchContext } from './types.js';
@@ -47,7 +47,7 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
     build = JSON.parse(readFileSync(builtMarker, 'utf8')) as BuildRun;
   } else {
     ctx.log(`  building the index of ${size} papers…`);
-    rmSync(join(config.dataDir, 'index'), { recursive: true, force: true }); // a build cut short earlier; measure a whole one
+    rmSync(indexDirIn(config.dataDir), { recursive: true, force: true }); // a build cut short earlier; measure a whole one
     const { stdout } = await run(process.execPath, ['--import', 'tsx', probe(ctx, 'build.ts'), config.dataDir, config.sourcePaths[0]!], {
       cwd: ctx.root,
       timeout: 3 * 60 * 60_000,
@@ -60,7 +60,7 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
     build = JSON.parse(stdout.trim().split('\n').at(-1)!) as BuildRun;
     writeFileSync(builtMarker, JSON.stringify(build));
   }
-  const indexDir = join(config.dataDir, 'index');
+  const indexDir = indexDirIn(config.dataDir);
   const manifest = readManifest(indexDir);
   return { size, dir, config, build, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
 }
@@ -120,7 +120,7 @@ export async function serveInProcess(ctx: BenchContext, target: Corpus, question
 export async function seedCorpus(ctx: BenchContext): Promise<Corpus> {
   await seedVectors(ctx);
   const config = benchConfig(ctx.root, join(ctx.workDir, 'seed'), join(ctx.root, 'seeds'));
-  const indexDir = join(config.dataDir, 'index');
+  const indexDir = indexDirIn(config.dataDir);
   const manifest = readManifest(indexDir);
   return { size: 64, dir: join(ctx.workDir, 'seed'), config, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
 }

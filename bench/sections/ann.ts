@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadEmbedder } from '../../src/engine/engine.js';
-import { readManifest } from '../../src/index/generation.js';
+import { indexDirIn, readManifest } from '../../src/index/generation.js';
 import { benchQuestions, type Corpus } from '../lib/corpora.js';
 import { percentile } from '../../src/util/percentile.js';
 import { type SeedPaper } from '../lib/synthetic.js';
@@ -44,7 +44,7 @@ function timeSearch(search: (q: number[]) => number[], queries: readonly number[
 /** Recall@10 of HNSW against exact cosine search, across ef and M, with speed. */
 export async function annSection(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[]): Promise<{ section: Section; recommended?: { m: number; ef: number } }> {
   const dimension = seed[0]!.vector.length;
-  const manifest = readManifest(join(target.config.dataDir, 'index'));
+  const manifest = readManifest(indexDirIn(target.config.dataDir));
   const stored = new hnswlib.HierarchicalNSW('cosine', dimension);
   await stored.readIndex(join(target.config.dataDir, 'index', manifest.generation, manifest.files.index.name));
   const labels = stored.getIdsList();

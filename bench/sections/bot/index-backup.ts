@@ -1,14 +1,14 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readManifest } from '../../../src/index/generation.js';
+import { indexDirIn, readManifest } from '../../../src/index/generation.js';
 
 /**
  * Keeps the live index generation and the embedding-cache segment list, so the corpus can be put
  * back exactly as it was (generations are immutable, so hard links are a cheap, safe copy).
  */
 export function indexBackup(dataDir: string): { restore: () => string | undefined; discard: () => void } {
-  const indexDir = join(dataDir, 'index');
+  const indexDir = indexDirIn(dataDir);
   const manifestText = readFileSync(join(indexDir, 'manifest.json'), 'utf8');
   const { generation } = readManifest(indexDir);
   const backup = join(tmpdir(), `paperscout-botbench-${process.pid}-${Date.now()}`);
