@@ -12,7 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { DEFAULT_WEIGHTS, type RankingWeights } from '../engine/rank.js';
 import { createLogger } from '../log.js';
 import { confidences, rankOf } from './evaluate.js';
-import { calibrateThreshold, readLines, readQuestions, retrievalScores } from './metrics.js';
+import { calibrateThreshold, readNonBlankLines, readQuestions, retrievalScores } from './metrics.js';
 import { isMain } from '../util/is-main.js';
 
 export const VARIANTS: Record<string, RankingWeights> = {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   });
   const engine = await Engine.open(config, { log: createLogger({ level: 'warn' }) });
   const questions = readQuestions(resolve(opts.questions));
-  const outOfDomain = readLines(resolve(opts.ood));
+  const outOfDomain = readNonBlankLines(resolve(opts.ood));
 
   const variants: Record<string, RankingWeights> = { ...VARIANTS };
   if (opts.grid) {

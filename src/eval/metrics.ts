@@ -19,7 +19,8 @@ export function readQuestions(path: string): EvalQuestion[] {
     });
 }
 
-export function readLines(path: string): string[] {
+/** A file's lines, trimmed, blank ones skipped: one question per line. */
+export function readNonBlankLines(path: string): string[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((l) => l.trim())

@@ -1,7 +1,6 @@
 import { parseArxivId, type Paper } from './paper.js';
 import { describeZodError, paperRecordSchema } from './paper-schema.js';
 import type { ParsedSource } from './problems.js';
-import { runToEnd } from '../util/cooperative.js';
 
 function arxivIdFromUrl(url: string | undefined): string | undefined {
   const match = url && /arxiv\.org\/(?:abs|pdf)\/([^?#]+?)(?:\.pdf)?$/.exec(url);
@@ -37,8 +36,4 @@ export function* jsonlSteps(text: string, source: string): Generator<void, Parse
     result.items.push({ ...record, arxivId, id: arxivId ?? record.id });
   }
   return result;
-}
-
-export function parseJsonl(text: string, source: string): ParsedSource<Paper> {
-  return runToEnd(jsonlSteps(text, source));
 }

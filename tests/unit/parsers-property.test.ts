@@ -4,12 +4,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArxivIdTable, type ArxivIdRow } from '../../src/papers/arxiv-ids.js';
 import { parseDailyItems, parseDailyPapersFile } from '../../src/papers/hf-daily.js';
-import { parseJsonl } from '../../src/papers/jsonl.js';
+import { jsonlSteps } from '../../src/papers/jsonl.js';
 import { isArxivId, slugId, type Paper } from '../../src/papers/paper.js';
 import type { SourceProblem } from '../../src/papers/problems.js';
 import { parseSeedPage, type ParsedPage } from '../../src/papers/seed-page.js';
 import { loadSources } from '../../src/papers/sources.js';
+import { runToEnd } from '../../src/util/cooperative.js';
 import { ROOT, SEED_PAGE, SEEDS } from '../setup/paths.js';
+
+/** The step-by-step parser that loadSources runs, run to the end at once. */
+const parseJsonl = (text: string, source: string) => runToEnd(jsonlSteps(text, source));
 
 /**
  * Property tests for every source parser: whatever bytes a source holds, a parser returns papers that
