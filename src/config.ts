@@ -4,6 +4,7 @@ import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
 import { DEFAULT_MODEL, KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
 import { isInside } from './util/paths.js';
 import { UserError } from './errors.js';
+import { formatIssue } from './util/zod-issues.js';
 
 /** Thrown with every wrong variable named, so a user can fix them all at once. */
 export class ConfigError extends UserError {
@@ -73,7 +74,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       const shown = SECRET_VARIABLES.has(name) ? 'value hidden' : `got ${JSON.stringify(present[name])}`;
-      return `${name}: ${issue.message} (${shown})`;
+      return `${formatIssue(issue)} (${shown})`;
     }),
   );
 }

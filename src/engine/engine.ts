@@ -7,7 +7,7 @@ import { IndexLoadError, loadGeneration } from '../index/generation.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot, IndexedPaper } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
-import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { dot } from '../search/vectors.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
@@ -295,7 +295,7 @@ export class Engine {
   private resolveLabel(idOrLink: string): number | undefined {
     const snap = this.current;
     const trimmed = idOrLink.trim();
-    const fromLink = /(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?$/.exec(trimmed)?.[1];
+    const fromLink = arxivIdFromLink(trimmed);
     const candidates = [trimmed, parseArxivId(trimmed), fromLink && parseArxivId(fromLink)];
     for (const id of candidates) {
       const label = id ? snap.labelById.get(id) : undefined;

@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../log.js';
 import { dailyItemSchema } from '../papers/hf-daily.js';
 import type { SourceProblem } from '../papers/problems.js';
+import { describeZodError } from '../util/zod-issues.js';
 
 export interface DailyClientOptions {
   /** `https://huggingface.co`, or a compatible server (HF_API_BASE). */
@@ -114,7 +115,7 @@ export async function fetchDailyPapers(date: string, options: DailyClientOptions
       const parsed = dailyItemSchema.safeParse(raw);
       if (parsed.success) items.push(raw);
       else {
-        const problem = { source, location: `page ${page}, item ${index + 1}`, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ') };
+        const problem = { source, location: `page ${page}, item ${index + 1}`, message: describeZodError(parsed.error, 'item') };
         problems.push(problem);
         options.log?.warn({ source, location: problem.location }, `skipped a malformed daily-papers item: ${problem.message}`);
       }
