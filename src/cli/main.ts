@@ -1,33 +1,22 @@
 #!/usr/bin/env node
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadEngineConfig, loadFeedConfig, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../index/build.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { createLogger } from '../log.js';
-import { askJson } from './json.js';
+import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './human.js';
+import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { indexStatus } from './index-status.js';
 import { modelStatus, provisionModel } from './model.js';
-import { isIsoDate } from '../util/local-time.js';
+import { isoDate, nonNegativeInt, positiveInt } from './options.js';
 
 const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-function isoDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('expected YYYY-MM-DD');
-  return value;
-}
 
 /** Progress of long work on stderr, one line redrawn in place on a terminal. */
 function progressReporter(): (progress: BuildProgress) => void {
@@ -96,7 +85,7 @@ program
   .description('rank the papers that answer a question ("-" reads one question per line from stdin)')
   .argument('<question...>', 'the question, or - for stdin')
   .option('-k, --results <n>', 'results to show', positiveInt, 5)
-  .option('--offset <n>', 'skip this many results (paging)', positiveInt, 0)
+  .option('--offset <n>', 'skip this many results (paging)', nonNegativeInt, 0)
   .option('--json', 'print JSON (see README for the schema)')
   .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
     await withEngine(async (engine) => {
@@ -136,7 +125,7 @@ program
   .description("a day's list of papers, ranked by upvotes, else by list position")
   .option('--date <YYYY-MM-DD>', 'the day (default: the latest day indexed)', isoDate)
   .option('--limit <n>', 'papers to show', positiveInt, 10)
-  .option('--offset <n>', 'skip this many papers', positiveInt, 0)
+  .option('--offset <n>', 'skip this many papers', nonNegativeInt, 0)
   .option('--json', 'print JSON')
   .action(async (opts: { date?: string; limit: number; offset: number; json?: boolean }) => {
     await withEngine((engine) => {
@@ -184,7 +173,7 @@ program
   .action(async (opts: { date?: string; days: number }) => {
     const cfg = config();
     const log = createLogger({ level: process.env.LOG_LEVEL || 'error' });
-    const dates = recentDates(Math.max(1, opts.days), opts.date ?? new Date().toISOString().slice(0, 10));
+    const dates = recentDates(opts.days, opts.date ?? new Date().toISOString().slice(0, 10));
     const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log));
     for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
