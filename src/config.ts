@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
-import { DEFAULT_MODEL, KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
+import { KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
 import { isInside } from './util/paths.js';
 import { UserError } from './errors.js';
+import { formatIssue } from './util/zod-issues.js';
 
 /** Thrown with every wrong variable named, so a user can fix them all at once. */
 export class ConfigError extends UserError {
@@ -18,12 +19,27 @@ const bool = z
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z.string().optional();
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The programs whose log level defaults differ. */
+export type Face = 'bot' | 'cli' | 'fetch';
+
+/**
+ * The log level when LOG_LEVEL is unset: the bot's log is all it says, so it tells what it does;
+ * the CLI speaks to people on stdout, so its log shows only warnings; and `paperscout fetch`
+ * reports each day itself, so its daily-papers client logs only errors.
+ */
+const DEFAULT_LOG_LEVEL: Record<Face, LogLevel> = { bot: 'info', cli: 'warn', fetch: 'error' };
+
+const logEnv = z.object({ LOG_LEVEL: z.enum(LOG_LEVELS).optional() });
+
 const engineEnv = z.object({
   PAPERSCOUT_DATA_DIR: z.string().min(1).default('data'),
   PAPERSCOUT_SOURCES: z.string().min(1).default('seeds'),
   PAPERSCOUT_MODELS_DIR: z.string().min(1).optional(),
   PAPERSCOUT_ALLOW_EXTERNAL_PATHS: bool.default(false),
-  EMBEDDING_MODEL: z.string().min(1).default(DEFAULT_MODEL),
+  EMBEDDING_MODEL: z.string().min(1).default('minilm'),
   EMBEDDING_DTYPE: z.enum(['q8', 'fp32', 'fp16']).default('q8'),
   EMBEDDING_POOLING: z.enum(['mean', 'cls']).optional(),
   EMBEDDING_QUERY_PREFIX: optionalText,
@@ -37,22 +53,44 @@ const engineEnv = z.object({
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   HNSW_EF_SEARCH: int(10, 2000).default(256),
   LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...logEnv.shape,
 });
 
+/** What the engine needs: where things live, the model, the index and the answers. */
 export interface EngineConfig {
+  /** Where the index, embedding cache and models live (PAPERSCOUT_DATA_DIR). Default: `data`. */
   dataDir: string;
+  /** Files or folders of papers (PAPERSCOUT_SOURCES, comma-separated). Default: `seeds`. */
   sourcePaths: string[];
+  /** The models folder (PAPERSCOUT_MODELS_DIR). Default: `<dataDir>/models`. */
   modelsDir: string;
+  /**
+   * The embedding model (EMBEDDING_MODEL: an alias or a hub id; default `minilm`, that is
+   * Xenova/all-MiniLM-L6-v2). Pooling, prefixes and token limit come from the known model unless
+   * EMBEDDING_POOLING, EMBEDDING_QUERY_PREFIX, EMBEDDING_PASSAGE_PREFIX or EMBEDDING_MAX_TOKENS say
+   * otherwise; for an unknown model: mean pooling, no prefixes, 512 tokens.
+   */
   model: Omit<ModelSpec, 'dimension' | 'maven'>;
+  /** Weights to load (EMBEDDING_DTYPE). Default: `q8`. */
   dtype: 'q8' | 'fp32' | 'fp16';
+  /** Never contact the Hugging Face hub (MODEL_OFFLINE or HF_HUB_OFFLINE). Default: false. */
   offline: boolean;
+  /** Texts per inference batch when indexing (EMBEDDING_BATCH_SIZE). Default: 1, reproducible vectors. */
   batchSize: number;
+  /** onnxruntime threads per inference (EMBEDDING_THREADS). Default: 0, onnxruntime decides. */
   threads: number;
+  /** HNSW graph degree and candidate lists (HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH). Default: 16, 200, 256. */
   hnsw: { m: number; efConstruction: number; efSearch: number };
-  /** Below this semantic score a best match is flagged as low confidence. */
+  /**
+   * Below this semantic score a best match is flagged as low confidence (LOW_CONFIDENCE_THRESHOLD).
+   * Default: the known model's calibrated value, else 0.4.
+   */
   lowConfidenceThreshold: number;
-  logLevel: string;
+  /**
+   * Level of the build worker's log (LOG_LEVEL); a worker thread cannot share its parent's logger.
+   * Default: `info`, the bot's, as only the bot builds in a worker.
+   */
+  logLevel: LogLevel;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,7 +111,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       const shown = SECRET_VARIABLES.has(name) ? 'value hidden' : `got ${JSON.stringify(present[name])}`;
-      return `${name}: ${issue.message} (${shown})`;
+      return `${formatIssue(issue)} (${shown})`;
     }),
   );
 }
@@ -115,8 +153,31 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     threads: e.EMBEDDING_THREADS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? DEFAULT_LOG_LEVEL.bot,
   };
+}
+
+/** The environment with some variables set otherwise, e.g. by `npm run eval -- --model`. */
+export function envWith(overrides: Env, env: Env = process.env): Env {
+  return { ...env, ...overrides };
+}
+
+/** EMBEDDING_MODEL as written, an alias or a hub id (see EngineConfig.model). Default: `minilm`. */
+export function loadModelName(env: Env = process.env): string {
+  return parseEnv(engineEnv.pick({ EMBEDDING_MODEL: true }), env).EMBEDDING_MODEL;
+}
+
+/** The log level of `face` (LOG_LEVEL: fatal, error, warn, info, debug, trace or silent). Default: see DEFAULT_LOG_LEVEL. */
+export function loadLogLevel(face: Face, env: Env = process.env): LogLevel {
+  return parseEnv(logEnv, env).LOG_LEVEL ?? DEFAULT_LOG_LEVEL[face];
+}
+
+/**
+ * Unexpected errors are shown with their stack when LOG_LEVEL is `debug`. Never throws: it runs
+ * while another error is being reported, perhaps one about LOG_LEVEL itself.
+ */
+export function showsStackTraces(env: Env = process.env): boolean {
+  return env.LOG_LEVEL === 'debug';
 }
 
 export class MissingTokenError extends UserError {
@@ -140,10 +201,13 @@ const botEnv = z.object({
 });
 
 export interface BotConfig {
+  /** The bot token (DISCORD_TOKEN). Required for the bot; never logged or echoed. */
   token: string;
+  /** Register slash commands to this server only, for instant updates while testing (DISCORD_GUILD_ID). Default: global. */
   guildId?: string;
-  /** REST base URL of a Discord-compatible server; the gateway URL is discovered from it. */
+  /** REST base URL of a Discord-compatible server; the gateway URL is discovered from it (DISCORD_API_BASE). Default: real Discord. */
   apiBase?: string;
+  /** At most `count` /ask questions per user in any `windowSeconds` (ASK_RATE_LIMIT_COUNT, ASK_RATE_LIMIT_WINDOW_SECONDS). Default: 5 in 60. */
   askRateLimit: { count: number; windowSeconds: number };
 }
 
@@ -174,22 +238,26 @@ const feedEnv = z.object({
 });
 
 export interface FeedConfig {
+  /** Base URL of the Hugging Face daily-papers API (HF_API_BASE). Default: `https://huggingface.co`. */
   apiBase: string;
+  /** Per-request timeout (HF_FETCH_TIMEOUT_SECONDS). Default: 15 s. */
   timeoutMs: number;
+  /** Retries with backoff on timeouts, 429 and 5xx, honouring Retry-After (HF_FETCH_RETRIES). Default: 4. */
   retries: number;
   /**
-   * The longest wait before a retry, in ms (HF_RETRY_MAX_WAIT_SECONDS, default 120 s). A server whose
-   * Retry-After asks for more fails that day instead of stalling the fetch.
+   * The longest wait before a retry, in ms (HF_RETRY_MAX_WAIT_SECONDS). A server whose Retry-After asks
+   * for more fails that day instead of stalling the fetch. Default: 120 s.
    */
   retryMaxWaitMs: number;
-  /** A larger API response is refused, in bytes (HF_MAX_RESPONSE_MB, default 50 MB of 2^20 bytes). */
+  /** A larger API response is refused, in bytes (HF_MAX_RESPONSE_MB, of 2^20 bytes). Default: 50 MB. */
   maxResponseBytes: number;
-  /** When the bot fetches new lists each day, in `timezone`. */
+  /** When the bot fetches new lists each day, HH:MM in `timezone` (REFRESH_TIME). Default: `06:00`. */
   refreshTime: string;
+  /** An IANA time zone (REFRESH_TIMEZONE). Default: `UTC`. */
   timezone: string;
-  /** Days fetched each refresh, ending today: yesterday's list settles overnight. */
+  /** Days fetched each refresh, ending today: yesterday's list settles overnight (REFRESH_DAYS). Default: 2. */
   refreshDays: number;
-  /** Default time of a server's daily post, in `timezone`. */
+  /** Default time of a server's daily post, HH:MM in `timezone` (DAILY_POST_TIME). Default: `08:00`. */
   postTime: string;
 }
 
@@ -207,3 +275,25 @@ export function loadFeedConfig(env: Env = process.env): FeedConfig {
     postTime: e.DAILY_POST_TIME,
   };
 }
+
+const cliEnv = z.object({
+  MAVEN_REPO_LOCAL: z.string().min(1).optional(),
+  NO_COLOR: optionalText,
+});
+
+/** What only the command line reads. */
+export interface CliConfig {
+  /** Colours and bold on a terminal; NO_COLOR set to anything turns them off (no-color.org). Default: on. */
+  color: boolean;
+  /** The Maven repository `model provision` reads from and fetches into (MAVEN_REPO_LOCAL). Default: Maven's, `~/.m2/repository`. */
+  mavenRepository?: string;
+}
+
+/** Never throws: any value of these variables is valid. */
+export function loadCliConfig(env: Env = process.env): CliConfig {
+  const e = parseEnv(cliEnv, env);
+  return { color: e.NO_COLOR === undefined, mavenRepository: e.MAVEN_REPO_LOCAL };
+}
+
+/** Every variable paperscout reads, by concern: `.env.example` lists the same, with the same defaults. */
+export const ENV_SCHEMAS = { engine: engineEnv, bot: botEnv, feed: feedEnv, cli: cliEnv } as const;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
 import { indexDirIn, readManifest } from '../../src/index/generation.js';
-import { readLines, readQuestions } from '../../src/eval/metrics.js';
+import { readNonBlankLines, readQuestions } from '../../src/eval/metrics.js';
 import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
 import type { BenchContext } from './types.js';
 
@@ -90,7 +90,7 @@ export function buildWontFit(size: number, measured: readonly Corpus[]): string 
 export function benchQuestions(ctx: BenchContext): string[] {
   return [
     ...readQuestions(join(ctx.root, 'tests/eval/questions.jsonl')).map((q) => q.question),
-    ...readLines(join(ctx.root, 'tests/eval/out-of-domain.txt')),
+    ...readNonBlankLines(join(ctx.root, 'tests/eval/out-of-domain.txt')),
   ];
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'dotenv/config';
-import { loadBotConfig, loadEngineConfig, loadFeedConfig } from '../config.js';
+import { loadBotConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, showsStackTraces } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadBotConfig();
   const engineConfig = loadEngineConfig();
   const feed = loadFeedConfig();
-  const log = createLogger({ level: process.env.LOG_LEVEL || 'info', secrets: [config.token] });
+  const log = createLogger({ level: loadLogLevel('bot'), secrets: [config.token] });
   let lastLogged = 0;
   const engine = await Engine.open(engineConfig, {
     log,
@@ -47,6 +47,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof UserError ? error.message : `${(error as Error).message ?? error} (unexpected; run with LOG_LEVEL=debug for details)`;
   process.stderr.write(`paperscout bot: ${message}\n`);
-  if (!(error instanceof UserError) && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error).stack}\n`);
+  if (!(error instanceof UserError) && showsStackTraces()) process.stderr.write(`${(error as Error).stack}\n`);
   process.exit(1);
 });

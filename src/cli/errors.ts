@@ -1,9 +1,10 @@
+import { showsStackTraces } from '../config.js';
 import { UserError } from '../errors.js';
 
 /** A message and exit code for any error: expected ones plainly, others with a hint to get details. */
 export function describeError(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UserError) return { message: error.message, exitCode: 1 };
   const message = error instanceof Error ? error.message : String(error);
-  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) return { message: `${message}\n${error.stack}`, exitCode: 1 };
+  if (showsStackTraces() && error instanceof Error) return { message: `${message}\n${error.stack}`, exitCode: 1 };
   return { message: `${message} (unexpected; run with LOG_LEVEL=debug for details)`, exitCode: 1 };
 }

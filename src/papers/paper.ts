@@ -1,34 +1,51 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { words } from '../text/words.js';
+
+const nonEmpty = z.string().trim().min(1);
+/** Only web links: no javascript:, data: or other schemes end up in a reply. */
+export const webUrl = z
+  .string()
+  .url()
+  .refine((url) => /^https?:\/\//i.test(url), 'must be an http(s) link');
 
 /** One appearance of a paper on a daily list. */
-export interface Listing {
+const listingSchema = z.object({
   /** ISO date, YYYY-MM-DD. */
-  date: string;
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** 1-based position on that day's list. */
-  rank: number;
-}
+  rank: z.number().int().positive(),
+});
+
+export type Listing = z.infer<typeof listingSchema>;
 
 /**
- * The canonical paper record every source is mapped to.
- * The first eight fields are the public JSONL shape; the rest are optional enrichments.
+ * The canonical paper record every source is mapped to, and the JSONL shape of a paper: the first
+ * eight fields are the public shape; the rest are optional enrichments paperscout itself writes.
  */
-export interface Paper {
-  id: string;
-  title: string;
-  abstract: string;
-  authors?: string[];
+export const paperSchema = z.object({
+  // Ids travel in Discord button ids (100 characters at most), so they stay short and space-free.
+  id: z.string().regex(/^[\w.:/-]{1,64}$/, 'must be 1-64 letters, digits or . _ : / -'),
+  title: nonEmpty,
+  abstract: nonEmpty,
+  authors: z.array(z.string()).optional(),
   /** ISO date (YYYY-MM-DD) or timestamp. */
-  published?: string;
-  url?: string;
-  upvotes?: number;
-  source: string;
-  arxivId?: string;
-  listings?: Listing[];
+  published: z.string().optional(),
+  url: webUrl.optional(),
+  upvotes: z.number().int().nonnegative().optional(),
+  source: nonEmpty,
+  arxivId: z
+    .string()
+    .refine((value) => parseArxivId(value) !== undefined, 'is not an arXiv id such as 2306.13575')
+    .optional(),
+  listings: z.array(listingSchema).optional(),
   /** A model-written one-line summary (Hugging Face `ai_summary`). */
-  aiSummary?: string;
-  githubUrl?: string;
-  projectUrl?: string;
-}
+  aiSummary: z.string().optional(),
+  githubUrl: webUrl.optional(),
+  projectUrl: webUrl.optional(),
+});
+
+export type Paper = z.infer<typeof paperSchema>;
 
 export interface PaperLinks {
   /** The best single link for the paper. */
@@ -61,14 +78,15 @@ export function parseArxivId(value: string): string | undefined {
   return isArxivId(id) ? id : undefined;
 }
 
+/** The arXiv id in an arXiv abstract or PDF link, or a Hugging Face paper page link; else undefined. */
+export function arxivIdFromLink(link: string): string | undefined {
+  const id = /(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?$/.exec(link)?.[1];
+  return id ? parseArxivId(id) : undefined;
+}
+
 /** Lower-case, accent-free, punctuation-free, single-spaced: two titles that normalize equal are the same paper. */
 export function normalizeTitle(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return words(title).join(' ');
 }
 
 const SLUG_WORDS_MAX_CHARS = 48;
@@ -79,12 +97,12 @@ const SLUG_WORDS_MAX_CHARS = 48;
  */
 export function slugId(title: string): string {
   const normalized = normalizeTitle(title);
-  const words = normalized
+  const slugWords = normalized
     .replace(/[^a-z0-9 ]/g, '')
     .split(' ')
     .filter(Boolean);
   let slug = '';
-  for (const word of words) {
+  for (const word of slugWords) {
     const next = slug ? `${slug}-${word}` : word;
     if (next.length > SLUG_WORDS_MAX_CHARS) break;
     slug = next;

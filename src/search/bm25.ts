@@ -1,5 +1,4 @@
 import { terms } from '../text/terms.js';
-import { runToEnd } from '../util/cooperative.js';
 
 export interface Scored {
   label: number;
@@ -50,10 +49,6 @@ export class Bm25Index {
     private readonly averageLength: number,
     private readonly documentCount: number,
   ) {}
-
-  static build(documents: readonly ({ title: string; abstract: string } | undefined)[]): Bm25Index {
-    return runToEnd(Bm25Index.buildSteps(documents));
-  }
 
   /** Builds the index one document per step (see util/cooperative.ts). */
   static *buildSteps(documents: readonly ({ title: string; abstract: string } | undefined)[]): Generator<void, Bm25Index> {

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { words } from './words.js';
 
 // Function words carry no topic; dropping them keeps BM25 from rewarding "the" and "of".
 const STOPWORDS = new Set(
@@ -12,14 +13,9 @@ const STOPWORDS = new Set(
 
 /** Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. */
 export function terms(text: string): string[] {
-  const words = text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u);
   const result: string[] = [];
-  for (const word of words) {
-    if (!word || STOPWORDS.has(word) || word.length > 40) continue;
+  for (const word of words(text)) {
+    if (STOPWORDS.has(word) || word.length > 40) continue;
     result.push(/^\p{L}+$/u.test(word) ? stemmer(word) : word);
   }
   return result;

@@ -304,7 +304,7 @@ describe('/ask rendering of hostile paper data', () => {
   });
 
   it('a paper whose GitHub or project link holds mention syntax does not put a live mention in the embed', () => {
-    // paper-schema.ts and hf-daily.ts accept any z.string().url() here, so these come straight from a source file or feed.
+    // paper.ts and hf-daily.ts accept any z.string().url() here, so these come straight from a source file or feed.
     const problems: Record<string, string[]> = {};
     for (const url of ['https://github.com/a/<@123456789012345678>', 'https://github.com/@everyone', 'https://example.org/<#123456789012345678>']) {
       const links = paperLinks({ id: '2306.13575', arxivId: '2306.13575', title: 'T', abstract: 'A', source: 's', githubUrl: url, projectUrl: url });

@@ -157,6 +157,15 @@ describe('paperscout CLI', () => {
     expect(usage.stderr).toContain('expected YYYY-MM-DD');
   });
 
+  it('refuses a count of 0 (it would ask for nothing) but takes an offset of 0', async () => {
+    const none = await cli(['ask', '-k', '0', 'how do MLPs scale on vision tasks?']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('expected a whole number of 1 or more');
+    const first = JSON.parse((await cli(['trending', '--json', '--limit', '1', '--offset', '0'])).stdout);
+    expect(first.items).toHaveLength(1);
+    expect(first.items[0].rank).toBe(1);
+  });
+
   it('fetches daily lists from HF_API_BASE, backfills days, and reports a failed day without changing it', async () => {
     const hf = await startHfServer();
     try {

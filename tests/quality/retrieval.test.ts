@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { confidences, rankOf } from '../../src/eval/evaluate.js';
-import { readLines, readQuestions, retrievalScores } from '../../src/eval/metrics.js';
+import { readNonBlankLines, readQuestions, retrievalScores } from '../../src/eval/metrics.js';
 import { quietLogger, seededDataDir, testConfig } from '../setup/engine.js';
 import { ROOT } from '../setup/paths.js';
 
 const questions = readQuestions(`${ROOT}tests/eval/questions.jsonl`);
-const outOfDomain = readLines(`${ROOT}tests/eval/out-of-domain.txt`);
+const outOfDomain = readNonBlankLines(`${ROOT}tests/eval/out-of-domain.txt`);
 
 describe('retrieval quality with the real model', () => {
   const config = testConfig(seededDataDir());

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, type CandidateEvidence, type RankingWeights } from '../../src/engine/rank.js';
 import { Bm25Index, topN, type Scored } from '../../src/search/bm25.js';
+import { runToEnd } from '../../src/util/cooperative.js';
 import { prng as random } from '../../bench/harness/random.js';
+
+/** The step-by-step build that the index build runs, run to the end at once. */
+const buildBm25 = (documents: Parameters<typeof Bm25Index.buildSteps>[0]) => runToEnd(Bm25Index.buildSteps(documents));
 
 /** The reference: every positive candidate, best first, ties by label. */
 function fullSortTop(scores: Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
@@ -19,7 +23,7 @@ const docs = [
 ];
 
 describe('Bm25Index', () => {
-  const index = Bm25Index.build(docs);
+  const index = buildBm25(docs);
 
   it('ranks the document containing a rare query term first', () => {
     const results = index.search('message passing for molecules', 4);
@@ -42,7 +46,7 @@ describe('Bm25Index', () => {
   });
 
   it('weighs a term in the title above the same term in the abstract', () => {
-    const pair = Bm25Index.build([
+    const pair = buildBm25([
       { title: 'Kernel methods', abstract: 'We study regression on small tabular datasets.' },
       { title: 'Regression on small datasets', abstract: 'We study kernel methods for tabular data.' },
     ]);
@@ -58,7 +62,7 @@ describe('Bm25Index', () => {
   });
 
   it('skips missing documents and honours the candidate filter', () => {
-    const sparse = Bm25Index.build([docs[0], undefined, docs[2]]);
+    const sparse = buildBm25([docs[0], undefined, docs[2]]);
     expect(sparse.scores('molecules')).toHaveLength(3);
     expect(sparse.search('molecules perceptrons', 5).map((s) => s.label).sort()).toEqual([0, 2]);
     expect(sparse.search('molecules perceptrons', 5, (label) => label !== 2).map((s) => s.label)).toEqual([0]);

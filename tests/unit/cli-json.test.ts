@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askJson } from '../../src/cli/json.js';
+import { askJson } from '../../src/cli/render/json.js';
 import type { AskHit, AskResult } from '../../src/engine/results.js';
 
 function hit(overrides: Partial<AskHit> = {}): AskHit {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEngineConfig } from '../../src/config.js';
+import { ConfigError, envWith, loadCliConfig, loadEngineConfig, loadLogLevel, loadModelName, showsStackTraces } from '../../src/config.js';
 import { UserError } from '../../src/errors.js';
 
 const cwd = '/srv/paperscout';
@@ -135,5 +135,37 @@ describe('loadEngineConfig', () => {
     expect(error.message).toContain('PAPERSCOUT_ALLOW_EXTERNAL_PATHS=true');
     const allowed = loadEngineConfig({ PAPERSCOUT_DATA_DIR: '/var/lib/elsewhere', PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true' }, cwd);
     expect(allowed.dataDir).toBe('/var/lib/elsewhere');
+  });
+});
+
+describe('the other settings', () => {
+  it('defaults the log level per program, an empty LOG_LEVEL counting as unset', () => {
+    for (const env of [{}, { LOG_LEVEL: '' }]) {
+      expect(loadLogLevel('bot', env)).toBe('info');
+      expect(loadLogLevel('cli', env)).toBe('warn');
+      expect(loadLogLevel('fetch', env)).toBe('error');
+    }
+    expect(loadLogLevel('fetch', { LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(() => loadLogLevel('cli', { LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+  });
+
+  it('shows stack traces at LOG_LEVEL=debug only, and never throws', () => {
+    expect(showsStackTraces({ LOG_LEVEL: 'debug' })).toBe(true);
+    expect(showsStackTraces({ LOG_LEVEL: 'trace' })).toBe(false);
+    expect(showsStackTraces({ LOG_LEVEL: 'loud' })).toBe(false);
+    expect(showsStackTraces({})).toBe(false);
+  });
+
+  it('turns colours off for any NO_COLOR but an empty one, and passes MAVEN_REPO_LOCAL on', () => {
+    expect(loadCliConfig({})).toEqual({ color: true, mavenRepository: undefined });
+    expect(loadCliConfig({ NO_COLOR: '', MAVEN_REPO_LOCAL: '' })).toEqual({ color: true, mavenRepository: undefined });
+    expect(loadCliConfig({ NO_COLOR: '1', MAVEN_REPO_LOCAL: '/m2' })).toEqual({ color: false, mavenRepository: '/m2' });
+  });
+
+  it('gives the model name as written, minilm by default, and lets eval override variables', () => {
+    expect(loadModelName({})).toBe('minilm');
+    expect(loadModelName({ EMBEDDING_MODEL: '' })).toBe('minilm');
+    expect(loadModelName({ EMBEDDING_MODEL: 'bge-small' })).toBe('bge-small');
+    expect(envWith({ EMBEDDING_MODEL: 'bge-small' }, { EMBEDDING_MODEL: 'minilm', HNSW_M: '8' })).toEqual({ EMBEDDING_MODEL: 'bge-small', HNSW_M: '8' });
   });
 });

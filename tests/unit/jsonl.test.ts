@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonl } from '../../src/papers/jsonl.js';
+import { jsonlSteps } from '../../src/papers/jsonl.js';
+import { runToEnd } from '../../src/util/cooperative.js';
+
+/** The step-by-step parser that loadSources runs, run to the end at once. */
+const parseJsonl = (text: string, source: string) => runToEnd(jsonlSteps(text, source));
 
 const minimal = { id: 'my-paper', title: 'A Paper', abstract: 'It does things.', source: 'hand' };
 

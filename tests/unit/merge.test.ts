@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dedupePapers, mergePaper } from '../../src/papers/merge.js';
+import { dedupeSteps, mergePaper } from '../../src/papers/merge.js';
 import type { Paper } from '../../src/papers/paper.js';
+import { runToEnd } from '../../src/util/cooperative.js';
+
+/** The step-by-step merge that loadSources runs, run to the end at once. */
+const dedupePapers = (papers: Iterable<Paper>) => runToEnd(dedupeSteps(papers));
 
 function paper(fields: Partial<Paper> & Pick<Paper, 'id' | 'title'>): Paper {
   return { abstract: `Abstract of ${fields.title}.`, source: 'test', ...fields };

@@ -4,12 +4,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArxivIdTable, type ArxivIdRow } from '../../src/papers/arxiv-ids.js';
 import { parseDailyItems, parseDailyPapersFile } from '../../src/papers/hf-daily.js';
-import { parseJsonl } from '../../src/papers/jsonl.js';
+import { jsonlSteps } from '../../src/papers/jsonl.js';
 import { isArxivId, slugId, type Paper } from '../../src/papers/paper.js';
 import type { SourceProblem } from '../../src/papers/problems.js';
 import { parseSeedPage, type ParsedPage } from '../../src/papers/seed-page.js';
 import { loadSources } from '../../src/papers/sources.js';
+import { runToEnd } from '../../src/util/cooperative.js';
 import { ROOT, SEED_PAGE, SEEDS } from '../setup/paths.js';
+
+/** The step-by-step parser that loadSources runs, run to the end at once. */
+const parseJsonl = (text: string, source: string) => runToEnd(jsonlSteps(text, source));
 
 /**
  * Property tests for every source parser: whatever bytes a source holds, a parser returns papers that
@@ -32,7 +36,7 @@ const HF_FIXTURES = readdirSync(HF_DIR)
 
 /** The location forms the parsers promise, so a user can find the bad spot. */
 const LOCATION = /^(line \d+|item \d+|top level|page \d+, item \d+)$/;
-/** paper-schema.ts: ids travel in Discord custom_ids (100 characters at most), so they stay short. */
+/** The paper schema: ids travel in Discord custom_ids (100 characters at most), so they stay short. */
 const VALID_ID = /^[\w.:/-]{1,64}$/;
 
 function expectProblems(problems: readonly SourceProblem[], source: string): void {
@@ -356,9 +360,9 @@ describe('parsers on records shaped like real ones, with edge-case fields', () =
 });
 
 describe('ids that look like legacy arXiv ids but are too long', () => {
-  // isArxivId accepts any run of [a-z-] as a legacy archive name, so `<100 letters>/0000000` passes as
-  // an arXiv id and becomes the paper id, bypassing the 64-character id rule of paper-schema.ts. Such
-  // an id no longer fits a Discord custom_id (`vote:<id>` > 100 characters).
+  // A loose legacy-id rule (any run of [a-z-] as the archive name) would let `<100 letters>/0000000`
+  // pass as an arXiv id and become the paper id, bypassing the 64-character id rule of the paper
+  // schema; such an id no longer fits a Discord custom_id (`vote:<id>` > 100 characters).
   const longId = `${'a'.repeat(100)}/0000000`;
 
   it('a JSONL arxivId field, id or url does not smuggle in an id over 64 characters', () => {
@@ -366,17 +370,24 @@ describe('ids that look like legacy arXiv ids but are too long', () => {
       { id: 'p1', title: 'T1', abstract: 'A1', source: 's', arxivId: longId },
       { id: 'p2', title: 'T2', abstract: 'A2', source: 's', url: `https://arxiv.org/abs/${longId}` },
     ].map((r) => JSON.stringify(r));
-    const { items } = parseJsonl(lines.join('\n'), 'papers.jsonl');
+    const { items, problems } = parseJsonl(lines.join('\n'), 'papers.jsonl');
     for (const paper of items) expect(paper.id).toMatch(VALID_ID);
+    // The bad arxivId field is reported where it is; the url is no arXiv link, so p2 keeps its own id.
+    expect(problems).toEqual([{ source: 'papers.jsonl', location: 'line 1', message: expect.stringContaining('arxivId') }]);
+    expect(items.map((paper) => [paper.id, paper.arxivId])).toEqual([['p2', undefined]]);
   });
 
   it('a daily-papers item with such a paper.id is reported, not indexed under it', () => {
-    const { items } = parseDailyItems([{ paper: { id: longId, title: 'T', summary: 'S' } }], 'api');
+    const { items, problems } = parseDailyItems([{ paper: { id: longId, title: 'T', summary: 'S' } }], 'api');
     for (const paper of items) expect(paper.id).toMatch(VALID_ID);
+    expect(items).toEqual([]);
+    expect(problems).toEqual([{ source: 'api', location: 'item 1', message: expect.stringContaining('paper.id') }]);
   });
 
   it('an id-table row with such an id is reported, not applied', () => {
-    const { items } = parseArxivIdTable(`1\t${longId}\tSome Title`, 'ids.tsv');
+    const { items, problems } = parseArxivIdTable(`1\t${longId}\tSome Title`, 'ids.tsv');
     for (const row of items) expect(row.arxivId).toMatch(VALID_ID);
+    expect(items).toEqual([]);
+    expect(problems).toEqual([{ source: 'ids.tsv', location: 'line 1', message: expect.stringContaining('arXiv id') }]);
   });
 });

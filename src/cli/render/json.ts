@@ -1,4 +1,4 @@
-import type { AskResult } from '../engine/results.js';
+import type { AskResult } from '../../engine/results.js';
 
 /**
  * The public `--json` schema of `ask`: documented in the README, so fields are only ever added.

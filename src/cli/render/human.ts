@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
-import type { ReloadReport } from '../engine/engine.js';
-import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../engine/results.js';
+import type { ReloadReport } from '../../engine/engine.js';
+import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
   bold(text: string): string;
