@@ -3,15 +3,9 @@ import { z } from 'zod';
 import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
 import { KNOWN_MODELS, resolveModelId, type ModelSpec } from './embedding/models.js';
 import { isInside } from './util/paths.js';
-import { UserError } from './errors.js';
+import { ConfigError, MissingTokenError } from './errors.js';
 import { formatIssue } from './util/zod-issues.js';
 
-/** Thrown with every wrong variable named, so a user can fix them all at once. */
-export class ConfigError extends UserError {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
-  }
-}
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -180,15 +174,6 @@ export function showsStackTraces(env: Env = process.env): boolean {
   return env.LOG_LEVEL === 'debug';
 }
 
-export class MissingTokenError extends UserError {
-  constructor() {
-    super(
-      'DISCORD_TOKEN is not set, so the bot cannot log in to Discord.\n' +
-        'Put your bot token in .env (see README, "Running the Discord bot"), ' +
-        'or try paperscout without Discord: npx paperscout ask "how do MLPs scale on vision tasks?"',
-    );
-  }
-}
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
 

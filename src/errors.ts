@@ -96,6 +96,45 @@ export class SentenceStoreFormatError extends Error {
   }
 }
 
+/** Thrown with every wrong variable named, so a user can fix them all at once. */
+export class ConfigError extends UserError {
+  override readonly code = 'config';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+  }
+}
+
+/** The bot was started without a token. */
+export class MissingTokenError extends UserError {
+  override readonly code = 'missing-token';
+  constructor() {
+    super(
+      'DISCORD_TOKEN is not set, so the bot cannot log in to Discord.\n' +
+        'Put your bot token in .env (see README, "Running the Discord bot"), ' +
+        'or try paperscout without Discord: npx paperscout ask "how do MLPs scale on vision tasks?"',
+    );
+  }
+}
+
+/** Discord refused the bot's login (a wrong token, missing intents, an unreachable gateway). */
+export class BotLoginError extends UserError {
+  override readonly code = 'bot-login';
+}
+
+/** A Hugging Face API request that failed (status and Retry-After when the server sent them). */
+export class FetchError extends Error {
+  readonly code = 'fetch';
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** The server's Retry-After, as sent and in ms. */
+    readonly retryAfter?: { header: string; ms: number },
+  ) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 // Keyed by `code`: the classes a worker thread's error can be revived as.
@@ -109,6 +148,10 @@ const CLASSES: Record<string, ErrorClass> = {
   'path-outside': PathOutsideError,
   'index-load': IndexLoadError,
   'sentence-store-format': SentenceStoreFormatError,
+  config: ConfigError,
+  'missing-token': MissingTokenError,
+  'bot-login': BotLoginError,
+  fetch: FetchError,
 };
 
 /** An error as plain data, fit for postMessage (which would keep only the message of a class instance). */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { BotConfig, FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
-import { UserError } from '../errors.js';
+import { BotLoginError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BUTTONS } from './buttons/index.js';
 import { COMMANDS } from './commands/index.js';
@@ -14,8 +14,6 @@ import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render/payload.js';
 import { createRouter } from './router.js';
-
-export class BotLoginError extends UserError {}
 
 export interface RunningBot {
   client: Client<true>;

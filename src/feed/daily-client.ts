@@ -1,6 +1,7 @@
 import { dailyItemSchema } from '../papers/hf-daily.js';
 import type { SourceProblem } from '../papers/problems.js';
-import { FetchError, getJson, MB, type HttpOptions } from './get-json.js';
+import { FetchError } from '../errors.js';
+import { getJson, MB, type HttpOptions } from './get-json.js';
 import { describeZodError } from '../util/zod-issues.js';
 
 export interface DailyClientOptions extends HttpOptions {

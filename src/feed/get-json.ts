@@ -1,4 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
+import { FetchError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatRetryNotice, formatWait, retryWaitMs, type RetryNotice } from './retry.js';
 
@@ -26,17 +27,6 @@ export const MB = 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export class FetchError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    /** The server's Retry-After, as sent and in ms. */
-    readonly retryAfter?: { header: string; ms: number },
-  ) {
-    super(message);
-    this.name = 'FetchError';
-  }
-}
 
 /** Retry-After is either seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {

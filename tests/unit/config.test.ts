@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envWith, loadCliConfig, loadEngineConfig, loadLogLevel, loadModelName, showsStackTraces } from '../../src/config.js';
+import { envWith, loadCliConfig, loadEngineConfig, loadLogLevel, loadModelName, showsStackTraces } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { UserError } from '../../src/errors.js';
 
 const cwd = '/srv/paperscout';
