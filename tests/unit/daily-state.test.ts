@@ -96,10 +96,11 @@ describe('votes', () => {
   it('keeps one vote per user per paper, toggles, and never mixes servers', async () => {
     const dir = tempDir();
     const votes = VoteStore.open(dir, quietLogger());
-    expect(await votes.toggle('g1', 'u1', 'p1')).toEqual({ voted: true, count: 1 });
-    expect(await votes.toggle('g1', 'u2', 'p1')).toEqual({ voted: true, count: 2 });
-    expect(await votes.toggle('g1', 'u1', 'p1')).toEqual({ voted: false, count: 1 });
-    await votes.toggle('g2', 'u1', 'p2');
+    const now = new Date('2025-03-12T12:00:00Z');
+    expect(await votes.toggle('g1', 'u1', 'p1', now)).toEqual({ voted: true, count: 1 });
+    expect(await votes.toggle('g1', 'u2', 'p1', now)).toEqual({ voted: true, count: 2 });
+    expect(await votes.toggle('g1', 'u1', 'p1', now)).toEqual({ voted: false, count: 1 });
+    await votes.toggle('g2', 'u1', 'p2', now);
     expect(votes.count('g1', 'p2')).toBe(0);
     expect(votes.top('g2', new Date(0), 10)).toEqual([{ paperId: 'p2', votes: 1 }]);
     expect(VoteStore.open(dir, quietLogger()).counts('g1', ['p1', 'p2'])).toEqual(new Map([['p1', 1], ['p2', 0]]));

@@ -20,7 +20,7 @@ export class VoteStore {
   }
 
   /** Casts the user's vote, or takes it back if already cast. */
-  async toggle(guildId: string, userId: string, paperId: string, now = new Date()): Promise<{ voted: boolean; count: number }> {
+  async toggle(guildId: string, userId: string, paperId: string, now: Date): Promise<{ voted: boolean; count: number }> {
     const voted = !this.store.current.guilds[guildId]?.[paperId]?.[userId];
     await this.store.update((file) => {
       const papers = (file.guilds[guildId] ??= {});
