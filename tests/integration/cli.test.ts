@@ -1,43 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { seededDataDir, tempDir } from '../setup/engine.js';
 import { startHfServer } from '../setup/hf-server.js';
-import { MODELS, ROOT, SEEDS } from '../setup/paths.js';
+import { runCli } from '../setup/cli.js';
 
-const execFileAsync = promisify(execFile);
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], options: { env?: Record<string, string>; input?: string; dataDir?: string } = {}): Promise<Run> {
-  const env = {
-    PATH: process.env.PATH!,
-    PAPERSCOUT_DATA_DIR: options.dataDir ?? seededDataDir(),
-    PAPERSCOUT_MODELS_DIR: MODELS,
-    PAPERSCOUT_SOURCES: SEEDS,
-    MODEL_OFFLINE: 'true',
-    PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
-    ...options.env,
-  };
-  const child = execFileAsync('node', [CLI, ...args], { cwd: ROOT, env, timeout: 60_000 });
-  if (options.input !== undefined) {
-    child.child.stdin!.end(options.input);
-  }
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe('paperscout CLI', () => {
   it('answers a question in readable text', async () => {

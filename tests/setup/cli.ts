@@ -14,7 +14,10 @@ export interface Run {
 }
 
 /** Runs the built CLI (`dist/`) as a process on a copy of the seed index, offline. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<Run> {
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; input?: string } = {},
+): Promise<Run> {
   const env = {
     PATH: process.env.PATH!,
     PAPERSCOUT_DATA_DIR: options.dataDir ?? seededDataDir(),
@@ -24,8 +27,10 @@ export async function runCli(args: string[], options: { env?: Record<string, str
     PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
     ...options.env,
   };
+  const child = execFileAsync('node', [CLI, ...args], { cwd: ROOT, env, timeout: options.timeoutMs ?? 60_000 });
+  if (options.input !== undefined) child.child.stdin!.end(options.input);
   try {
-    const { stdout, stderr } = await execFileAsync('node', [CLI, ...args], { cwd: ROOT, env, timeout: options.timeoutMs ?? 60_000 });
+    const { stdout, stderr } = await child;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
