@@ -37,6 +37,8 @@ const engineEnv = z.object({
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   HNSW_EF_SEARCH: int(10, 2000).default(256),
   LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  /** How long a writer waits for another live process holding the index lock (0 = not at all). */
+  INDEX_LOCK_TIMEOUT_SECONDS: int(0, 86_400).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +54,11 @@ export interface EngineConfig {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /** Below this semantic score a best match is flagged as low confidence. */
   lowConfidenceThreshold: number;
+  /**
+   * How long a build waits for another live process holding the index lock, in ms
+   * (INDEX_LOCK_TIMEOUT_SECONDS, default 600 s); a dead owner's lock is taken over at once.
+   */
+  lockTimeoutMs: number;
   logLevel: string;
 }
 
@@ -115,6 +122,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     threads: e.EMBEDDING_THREADS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
+    lockTimeoutMs: e.INDEX_LOCK_TIMEOUT_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

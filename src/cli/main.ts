@@ -8,6 +8,7 @@ import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
+import { formatLockNotice, type LockNotice } from '../index/lock.js';
 import { createLogger } from '../log.js';
 import { askJson } from './json.js';
 import { describeError } from './errors.js';
@@ -63,7 +64,9 @@ async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<
   const cfg = config();
   // The CLI speaks to people on stdout; only warnings go to the structured log unless asked for more.
   const log = createLogger({ level: process.env.LOG_LEVEL || 'warn' });
-  const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
+  // A wait for another process's index lock is said on stderr at once, whatever the log level.
+  const onLockNotice = (notice: LockNotice) => process.stderr.write(`paperscout: ${formatLockNotice(notice)}\n`);
+  const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter(), onLockNotice });
   try {
     return await work(engine);
   } finally {
