@@ -47,6 +47,8 @@ const engineEnv = z.object({
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   HNSW_EF_SEARCH: int(10, 2000).default(256),
   LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  /** How long a writer waits for another live process holding the index lock (0 = not at all). */
+  INDEX_LOCK_TIMEOUT_SECONDS: int(0, 86_400).default(600),
   ...logEnv.shape,
 });
 
@@ -80,6 +82,11 @@ export interface EngineConfig {
    * Default: the known model's calibrated value, else 0.4.
    */
   lowConfidenceThreshold: number;
+  /**
+   * How long a build waits for another live process holding the index lock, in ms
+   * (INDEX_LOCK_TIMEOUT_SECONDS); a dead owner's lock is taken over at once. Default: 600 s.
+   */
+  lockTimeoutMs: number;
   /**
    * Level of the build worker's log (LOG_LEVEL); a worker thread cannot share its parent's logger.
    * Default: `info`, the bot's, as only the bot builds in a worker.
@@ -147,6 +154,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     threads: e.EMBEDDING_THREADS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
+    lockTimeoutMs: e.INDEX_LOCK_TIMEOUT_SECONDS * 1000,
     logLevel: e.LOG_LEVEL ?? DEFAULT_LOG_LEVEL.bot,
   };
 }

@@ -72,6 +72,29 @@ export class PathOutsideError extends UserError {
   }
 }
 
+/** Another process held the index lock for longer than the writer would wait (INDEX_LOCK_TIMEOUT_SECONDS). */
+export class IndexLockedError extends UserError {
+  override readonly code = 'index-locked';
+
+  constructor(
+    readonly path: string,
+    readonly waitedSeconds: number,
+    /** Who holds it, as the lock says ("pid 123 (…, since …)"), when it says. */
+    readonly holder: string | undefined,
+    /** False when the holder runs on another host, where this one cannot tell whether it is alive. */
+    readonly checkable: boolean,
+  ) {
+    super(
+      `Gave up after ${waitedSeconds} s waiting for the index lock ${path}, held by ${holder ?? 'a process that did not record who it is'}` +
+        (checkable
+          ? ', which is still running. Let it finish (or stop it), then run this command again. '
+          : ', on a host where this machine cannot check it. ') +
+        `Remove ${path} only when no paperscout process (bot, ingest, fetch, index build) is using this data dir; ` +
+        'a lock whose owner has died on this host is taken over by itself. INDEX_LOCK_TIMEOUT_SECONDS sets how long to wait.',
+    );
+  }
+}
+
 export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
 
 /** The live index generation cannot be used; the engine rebuilds it from the sources. */
@@ -146,6 +169,7 @@ const CLASSES: Record<string, ErrorClass> = {
   'no-papers': NoPapersError,
   'model-unavailable': ModelUnavailableError,
   'path-outside': PathOutsideError,
+  'index-locked': IndexLockedError,
   'index-load': IndexLoadError,
   'sentence-store-format': SentenceStoreFormatError,
   config: ConfigError,

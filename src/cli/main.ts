@@ -8,6 +8,7 @@ import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
+import { formatLockNotice, type LockNotice } from '../index/lock.js';
 import { createLogger } from '../log.js';
 import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
@@ -52,7 +53,9 @@ function config(): EngineConfig {
 async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
   const cfg = config();
   const log = createLogger({ level: loadLogLevel('cli') });
-  const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter() });
+  // A wait for another process's index lock is said on stderr at once, whatever the log level.
+  const onLockNotice = (notice: LockNotice) => process.stderr.write(`paperscout: ${formatLockNotice(notice)}\n`);
+  const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter(), onLockNotice });
   try {
     return await work(engine);
   } finally {

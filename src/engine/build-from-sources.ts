@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { EngineConfig } from '../config.js';
 import type { Embedder } from '../embedding/embedder.js';
-import { NoPapersError } from '../errors.js';
+import { IndexLoadError, NoPapersError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import { buildIndex, unchangedReport, type BuildReport } from '../index/build.js';
 import { EmbeddingCache } from '../index/embedding-cache.js';
-import { indexDirIn } from '../index/generation.js';
+import { indexDirIn, loadGeneration, readManifest } from '../index/generation.js';
+import { acquireLock, formatLockNotice, indexLockPath, type LockNotice } from '../index/lock.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
@@ -35,7 +35,27 @@ export function sourcePaths(config: Pick<EngineConfig, 'sourcePaths' | 'dataDir'
   return [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
 }
 
-/** Reads the sources and builds what changed, holding a lock so two builders never run at once. */
+/**
+ * The generation to build on, read again once the lock is held: another writer may have committed
+ * (and swept the generation `held` came from) while this one waited. Only the live generation is
+ * safe to open by path, and only under the lock is it sure to stay live.
+ */
+async function liveGeneration(indexDir: string, held: IndexSnapshot | undefined, fingerprint: ModelFingerprint, efSearch: number, log: Logger): Promise<IndexSnapshot | undefined> {
+  try {
+    if (held && readManifest(indexDir).generation === held.manifest.generation) return held;
+    return await loadGeneration(indexDir, fingerprint, efSearch);
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+    if (error.problem !== 'missing') log.warn({ problem: error.problem }, `${error.message}; building the index from the sources`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads the sources and builds what changed, holding the index lock so that writers take turns: each
+ * builds on the generation live when its turn comes, with the vectors earlier writers cached. A wait
+ * for the lock, or the takeover of a dead owner's lock, is told to onLockNotice (else logged).
+ */
 export async function buildFromSources(
   config: EngineConfig,
   embedder: Embedder,
@@ -44,43 +64,58 @@ export async function buildFromSources(
   log: Logger,
   onProgress?: (progress: BuildProgress) => void,
   force = false,
+  onLockNotice?: (notice: LockNotice) => void,
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
-  const paths = sourcePaths(config);
-  const stamp = sourcesStamp(paths);
   const warn = (problems: readonly SourceProblem[]) => {
     for (const problem of problems) log.warn({ source: problem.source, location: problem.location }, problem.message);
   };
-  if (previous && !force && previous.manifest.sourcesStamp === stamp) {
-    const problems = previous.manifest.sourceProblems ?? [];
+  const unchanged = (snapshot: IndexSnapshot) => {
+    const problems = snapshot.manifest.sourceProblems ?? [];
     warn(problems);
-    return { snapshot: previous, report: { ...unchangedReport(previous, performance.now() - started), problems } };
-  }
-  const { papers, problems } = await loadSources(paths);
-  warn(problems);
-  if (!papers.length) throw new NoPapersError(paths, problems.map(formatProblem));
+    return { snapshot, report: { ...unchangedReport(snapshot, performance.now() - started), problems } };
+  };
+  // Unchanged sources need no lock: nothing is written.
+  if (previous && !force && previous.manifest.sourcesStamp === sourcesStamp(sourcePaths(config))) return unchanged(previous);
 
   const indexDir = indexDirIn(config.dataDir);
-  const release = await lockfile.lock(indexDir, { retries: { retries: 30, minTimeout: 200, maxTimeout: 2000 }, stale: 60_000 });
-  const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
+  const notify = onLockNotice ?? ((notice: LockNotice) => log.warn({ path: notice.path, pid: notice.owner?.pid }, formatLockNotice(notice)));
+  const release = await acquireLock(indexLockPath(config.dataDir), { timeoutMs: config.lockTimeoutMs, onNotice: notify });
+  let base: IndexSnapshot | undefined;
+  let built: IndexSnapshot | undefined;
   try {
-    for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
-    const { snapshot, report } = await buildIndex({
-      papers,
-      previous,
-      embedder,
-      cache,
-      indexDir,
-      model: fingerprint,
-      hnsw: config.hnsw,
-      force,
-      onProgress,
-      sourcesStamp: stamp,
-      sourceProblems: problems,
-    });
-    return { snapshot, report: { ...report, problems } };
+    base = await liveGeneration(indexDir, previous, fingerprint, config.hnsw.efSearch, log);
+    // The sources too are read with the lock held, so each writer sees what the earlier ones added.
+    const paths = sourcePaths(config);
+    const stamp = sourcesStamp(paths);
+    if (base && !force && base.manifest.sourcesStamp === stamp) return unchanged((built = base));
+    const { papers, problems } = await loadSources(paths);
+    warn(problems);
+    if (!papers.length) throw new NoPapersError(paths, problems.map(formatProblem));
+    const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
+    try {
+      for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
+      const { snapshot, report } = await buildIndex({
+        papers,
+        previous: base,
+        embedder,
+        cache,
+        indexDir,
+        model: fingerprint,
+        hnsw: config.hnsw,
+        force,
+        onProgress,
+        sourcesStamp: stamp,
+        sourceProblems: problems,
+      });
+      built = snapshot;
+      return { snapshot, report: { ...report, problems } };
+    } finally {
+      cache.close();
+    }
   } finally {
-    cache.close();
-    await release();
+    // A generation loaded here that the caller does not get back is closed here; `previous` is the caller's.
+    if (base && base !== previous && base !== built) base.close();
+    release();
   }
 }

@@ -6,6 +6,7 @@ import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
 import { indexDirIn, loadGeneration } from '../index/generation.js';
 import type { IndexedPaper } from '../index/indexed-paper.js';
+import type { LockNotice } from '../index/lock.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
@@ -58,6 +59,8 @@ export interface OpenOptions {
    * wait on a build. The CLI and most tests build on the calling thread.
    */
   buildInThread?: boolean;
+  /** Told when a build must wait for another process's index lock, or takes over a dead one's (default: the log). */
+  onLockNotice?: (notice: LockNotice) => void;
 }
 
 export interface AskOptions {
@@ -71,6 +74,7 @@ export interface AskOptions {
 interface Settings {
   weights: RankingWeights;
   buildInThread: boolean;
+  onLockNotice?: (notice: LockNotice) => void;
 }
 
 /** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
@@ -109,13 +113,13 @@ export class Engine {
         log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
       }
       if (!snapshot || options.reloadOnOpen !== false) {
-        const { snapshot: built, report } = await buildFromSources(config, embedder, fingerprint, snapshot, log, options.onProgress);
+        const { snapshot: built, report } = await buildFromSources(config, embedder, fingerprint, snapshot, log, options.onProgress, false, options.onLockNotice);
         if (built !== snapshot) snapshot?.close();
         snapshot = built;
         openReport = report;
         if (!report.unchanged) log.info(reportFields(report), 'index updated');
       }
-      const settings = { weights: options.weights ?? DEFAULT_WEIGHTS, buildInThread: options.buildInThread ?? false };
+      const settings = { weights: options.weights ?? DEFAULT_WEIGHTS, buildInThread: options.buildInThread ?? false, onLockNotice: options.onLockNotice };
       return new Engine(config, embedder, fingerprint, snapshot, log, settings, openReport);
     } catch (error) {
       snapshot?.close();
@@ -168,7 +172,7 @@ export class Engine {
       const previous = this.snapshots.current;
       const { snapshot, report } = this.settings.buildInThread
         ? await this.buildInThread(previous, options)
-        : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force);
+        : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force, this.settings.onLockNotice);
       // Queries still holding a lease on the previous snapshot finish on it; it closes after the last.
       this.snapshots.swap(snapshot);
       this.lastReload = { ...report, finishedAt: new Date().toISOString() };

@@ -80,10 +80,23 @@ async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
 
 /**
  * Loads the live generation, refusing anything that does not verify: a missing or corrupt file, a
- * checksum mismatch, or an index built with another model.
+ * checksum mismatch, or an index built with another model. A writer in another process may commit
+ * and sweep the generation while it is being read (see removeStaleGenerations); then the manifest
+ * names a newer one, which is loaded instead.
  */
 export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
-  const manifest = readManifest(indexDir);
+  for (let attempt = 1; ; attempt++) {
+    const manifest = readManifest(indexDir);
+    try {
+      return await loadNamed(indexDir, manifest, model, efSearch);
+    } catch (error) {
+      const moved = attempt < 3 && existsSync(manifestPath(indexDir)) && readManifest(indexDir).generation !== manifest.generation;
+      if (!moved) throw error;
+    }
+  }
+}
+
+async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
   const mismatch = fingerprintMismatch(manifest.model, model);
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
@@ -116,7 +129,13 @@ export async function openSnapshot(indexDir: string, manifest: Manifest, efSearc
   }
   const bm25 = held.bm25 ?? Bm25Index.deserialize(readFileSync(path(manifest.files.lexical)));
   const sentences = SentenceStore.open(path(manifest.files.sentences), manifest.model.dimension);
-  const records = new PaperStore(path(manifest.files.papers), catalog);
+  let records;
+  try {
+    records = new PaperStore(path(manifest.files.papers), catalog);
+  } catch (error) {
+    sentences.close();
+    throw error;
+  }
   return new IndexSnapshot(manifest, dir, catalog, records, hnsw, sentences, bm25, efSearch);
 }
 
@@ -134,7 +153,8 @@ async function describeFile(dir: string, name: string): Promise<FileEntry> {
 
 /**
  * Makes a fully written generation the live one: checksums every file, then replaces the manifest
- * atomically. Older generations are removed afterwards; open readers keep their file handles.
+ * atomically. Older generations are removed afterwards (see removeStaleGenerations for why readers
+ * holding them lose nothing). Called with the index lock held.
  */
 export async function commitGeneration(
   indexDir: string,
@@ -160,7 +180,17 @@ export async function commitGeneration(
   return manifest;
 }
 
-/** Deletes every generation folder but the live one, and temporary files, left over from crashed builds. */
+/**
+ * Deletes every generation folder but the live one, and temporary files, left over from crashed builds
+ * or replaced by the commit that just happened. Under the index lock, so never a generation being built.
+ *
+ * Why readers in any process lose nothing: a snapshot keeps the graph, catalog and lexical index in
+ * memory, and holds papers.jsonl and sentences.bin open from the moment it is opened; on POSIX an open
+ * file stays readable after it is unlinked, until it is closed. What a sweep does take away is a path
+ * opened later, which two things do: loading a generation (loadGeneration, which then loads the newer
+ * one the manifest names) and a build reading the previous graph to update it (build-from-sources.ts,
+ * which re-reads the live generation once it holds the lock, so it never builds on a swept one).
+ */
 export async function removeStaleGenerations(indexDir: string, live: string): Promise<void> {
   for (const name of readdirSync(indexDir)) {
     const stale = (name.startsWith('gen-') && name !== live) || /^manifest\.json\..+/.test(name);
