@@ -72,6 +72,22 @@ export class PathOutsideError extends UserError {
   }
 }
 
+/** A file paperscout was about to write resolves, through a symlink, to a place outside its data folder. */
+export class WriteOutsideError extends UserError {
+  override readonly code = 'write-outside';
+
+  constructor(
+    readonly path: string,
+    readonly resolved: string,
+    readonly dataDir: string,
+  ) {
+    super(
+      `Refusing to write ${path}: it resolves to ${resolved}, outside the data folder ${dataDir}. ` +
+        `A symlink inside ${dataDir} leads out of it; replace the link with a real folder.`,
+    );
+  }
+}
+
 export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
 
 /** The live index generation cannot be used; the engine rebuilds it from the sources. */
@@ -146,6 +162,7 @@ const CLASSES: Record<string, ErrorClass> = {
   'no-papers': NoPapersError,
   'model-unavailable': ModelUnavailableError,
   'path-outside': PathOutsideError,
+  'write-outside': WriteOutsideError,
   'index-load': IndexLoadError,
   'sentence-store-format': SentenceStoreFormatError,
   config: ConfigError,
