@@ -95,6 +95,22 @@ export class IndexLockedError extends UserError {
   }
 }
 
+/** A file paperscout was about to write resolves, through a symlink, to a place outside its data folder. */
+export class WriteOutsideError extends UserError {
+  override readonly code = 'write-outside';
+
+  constructor(
+    readonly path: string,
+    readonly resolved: string,
+    readonly dataDir: string,
+  ) {
+    super(
+      `Refusing to write ${path}: it resolves to ${resolved}, outside the data folder ${dataDir}. ` +
+        `A symlink inside ${dataDir} leads out of it; replace the link with a real folder.`,
+    );
+  }
+}
+
 export type IndexProblem = 'missing' | 'corrupt' | 'mismatch';
 
 /** The live index generation cannot be used; the engine rebuilds it from the sources. */
@@ -170,6 +186,7 @@ const CLASSES: Record<string, ErrorClass> = {
   'model-unavailable': ModelUnavailableError,
   'path-outside': PathOutsideError,
   'index-locked': IndexLockedError,
+  'write-outside': WriteOutsideError,
   'index-load': IndexLoadError,
   'sentence-store-format': SentenceStoreFormatError,
   config: ConfigError,

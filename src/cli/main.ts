@@ -14,6 +14,7 @@ import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
 import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
+import { formatIngestPlan } from './render/ingest.js';
 import { indexStatus } from './index-status.js';
 import { modelStatus, provisionModel } from './model.js';
 import { isoDate, nonNegativeInt, positiveInt } from './options.js';
@@ -165,7 +166,8 @@ program
   .argument('<file>', 'a file inside seeds/ or data/')
   .option('--allow-outside', 'read a file outside seeds/ and data/')
   .action(async (file: string, opts: { allowOutside?: boolean }) => {
-    process.stdout.write(`${await ingestFile(config(), file, opts.allowOutside)}\n`);
+    const { plan, problems } = await ingestFile(config(), file, opts.allowOutside);
+    process.stdout.write(`${formatIngestPlan(plan, problems)}\n`);
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
   });
 

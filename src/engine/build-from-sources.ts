@@ -14,10 +14,13 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { formatProblem, type SourceProblem } from '../papers/problems.js';
 import { loadSources, sourcesStamp } from '../papers/sources.js';
+import { confineWrite } from '../util/paths.js';
 
 /** What a reload did: its build's report and what could not be read from the sources. */
 export interface ReloadReport extends BuildReport {
   problems: SourceProblem[];
+  /** Problems in all; `problems` holds the first of them. */
+  problemCount: number;
 }
 
 export function modelFingerprint(config: EngineConfig, dimension: number): ModelFingerprint {
@@ -27,7 +30,7 @@ export function modelFingerprint(config: EngineConfig, dimension: number): Model
 
 export function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {
   const key = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 12);
-  return join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`);
+  return confineWrite(join(dataDir, 'cache', `${fingerprint.id.replace(/[^\w.-]+/g, '_')}-${key}`), dataDir);
 }
 
 /** The configured sources, plus the feed and ingested folders of the data dir once they exist. */
@@ -73,7 +76,8 @@ export async function buildFromSources(
   const unchanged = (snapshot: IndexSnapshot) => {
     const problems = snapshot.manifest.sourceProblems ?? [];
     warn(problems);
-    return { snapshot, report: { ...unchangedReport(snapshot, performance.now() - started), problems } };
+    const problemCount = snapshot.manifest.sourceProblemCount ?? problems.length;
+    return { snapshot, report: { ...unchangedReport(snapshot, performance.now() - started), problems, problemCount } };
   };
   // Unchanged sources need no lock: nothing is written.
   if (previous && !force && previous.manifest.sourcesStamp === sourcesStamp(sourcePaths(config))) return unchanged(previous);
@@ -89,7 +93,7 @@ export async function buildFromSources(
     const paths = sourcePaths(config);
     const stamp = sourcesStamp(paths);
     if (base && !force && base.manifest.sourcesStamp === stamp) return unchanged((built = base));
-    const { papers, problems } = await loadSources(paths);
+    const { papers, problems, problemCount } = await loadSources(paths);
     warn(problems);
     if (!papers.length) throw new NoPapersError(paths, problems.map(formatProblem));
     const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
@@ -107,9 +111,10 @@ export async function buildFromSources(
         onProgress,
         sourcesStamp: stamp,
         sourceProblems: problems,
+        sourceProblemCount: problemCount,
       });
       built = snapshot;
-      return { snapshot, report: { ...report, problems } };
+      return { snapshot, report: { ...report, problems, problemCount } };
     } finally {
       cache.close();
     }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { confineWrite } from '../util/paths.js';
 import type { FetchedDay } from './daily-client.js';
 
 export function feedDir(dataDir: string): string {
@@ -13,8 +14,8 @@ export function feedDir(dataDir: string): string {
  */
 export async function saveDay(dataDir: string, day: FetchedDay): Promise<string> {
   const dir = feedDir(dataDir);
+  const path = confineWrite(join(dir, `${day.date}.json`), dataDir);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${day.date}.json`);
   await writeFileAtomic(path, JSON.stringify(day.items));
   return path;
 }

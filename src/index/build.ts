@@ -44,6 +44,7 @@ export interface BuildOptions {
   /** Recorded in the manifest, so an unchanged set of source files can be recognized without reading it. */
   sourcesStamp?: string;
   sourceProblems?: SourceProblem[];
+  sourceProblemCount?: number;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -202,6 +203,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     corpusDigest: plan.digest,
     sourcesStamp: options.sourcesStamp,
     sourceProblems: options.sourceProblems?.slice(0, 100),
+    sourceProblemCount: options.sourceProblemCount,
   });
   const snapshot = await openSnapshot(indexDir, manifest, options.hnsw.efSearch, { hnsw: graph, catalog, bm25 });
   return {

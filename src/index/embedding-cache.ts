@@ -122,7 +122,7 @@ export class EmbeddingCache {
   }
 
   private nextSegmentName(): string {
-    const last = Math.max(0, ...this.segments.map((s) => Number(/seg-(\d+)\.bin$/.exec(s.path)![1])));
+    const last = this.segments.reduce((max, s) => Math.max(max, Number(/seg-(\d+)\.bin$/.exec(s.path)![1])), 0);
     return `seg-${String(last + 1).padStart(8, '0')}.bin`;
   }
 

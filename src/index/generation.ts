@@ -10,6 +10,7 @@ import { Catalog } from './catalog.js';
 import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
 import { PaperStore } from './paper-store.js';
 import { SentenceStore } from './sentence-store.js';
+import { confineWrite } from '../util/paths.js';
 import { IndexSnapshot } from './snapshot.js';
 
 /**
@@ -27,7 +28,7 @@ export const FILES = { index: 'hnsw.bin', papers: 'papers.jsonl', sentences: 'se
 
 /** Where a data dir keeps its index. */
 export function indexDirIn(dataDir: string): string {
-  return join(dataDir, 'index');
+  return confineWrite(join(dataDir, 'index'), dataDir);
 }
 
 export function manifestPath(indexDir: string): string {

@@ -29,6 +29,8 @@ export const manifestSchema = z.object({
   sourcesStamp: z.string().optional(),
   /** What could not be read from those files, reported again whenever they are found unchanged. */
   sourceProblems: z.array(z.object({ source: z.string(), location: z.string(), message: z.string() })).optional(),
+  /** How many problems there were in all; sourceProblems holds the first of them. */
+  sourceProblemCount: z.number().int().nonnegative().optional(),
   files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry, catalog: fileEntry }),
 });
 

@@ -1,5 +1,5 @@
 import { normalizeTitle, parseArxivId } from './paper.js';
-import type { ParsedSource } from './problems.js';
+import { ProblemLog, type ParsedSource } from './problems.js';
 
 export interface ArxivIdRow {
   rank?: number;
@@ -9,14 +9,16 @@ export interface ArxivIdRow {
 
 /** Reads a `listing_rank<TAB>arxiv_id<TAB>title` table that maps known titles to arXiv ids. */
 export function parseArxivIdTable(text: string, source: string): ParsedSource<ArxivIdRow> {
-  const result: ParsedSource<ArxivIdRow> = { items: [], problems: [] };
+  const items: ArxivIdRow[] = [];
+  const locations: string[] = [];
+  const log = new ProblemLog();
   text.split(/\r\n|\r|\n/).forEach((line, index) => {
     if (!line.trim() || (index === 0 && /arxiv_id/i.test(line))) return;
     const [rank, id, ...titleParts] = line.split('\t');
     const arxivId = parseArxivId(id ?? '');
     const title = titleParts.join('\t').trim();
     if (!arxivId || !title) {
-      result.problems.push({
+      log.reject({
         source,
         location: `line ${index + 1}`,
         message: 'expected listing_rank, a valid arXiv id and a title, separated by tabs',
@@ -24,9 +26,10 @@ export function parseArxivIdTable(text: string, source: string): ParsedSource<Ar
       return;
     }
     const rankNumber = Number(rank);
-    result.items.push({ arxivId, title, rank: Number.isInteger(rankNumber) ? rankNumber : undefined });
+    items.push({ arxivId, title, rank: Number.isInteger(rankNumber) ? rankNumber : undefined });
+    locations.push(`line ${index + 1}`);
   });
-  return result;
+  return log.parsed(items, locations);
 }
 
 export function idsByNormalizedTitle(rows: readonly ArxivIdRow[]): Map<string, string> {

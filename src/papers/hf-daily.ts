@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describeZodError } from '../util/zod-issues.js';
 import { parseArxivId, webUrl, type Paper } from './paper.js';
-import type { ParsedSource } from './problems.js';
+import { boundPaper } from './bounds.js';
+import { ProblemLog, type ParsedSource } from './problems.js';
 
 const optionalUrl = webUrl.optional().catch(undefined);
 
@@ -54,20 +55,26 @@ export function mapDailyItem(item: DailyItem, rank: number, source: string, list
 
 /** Validates and maps a daily-papers response; items that do not fit are skipped and reported. */
 export function parseDailyItems(json: unknown, source: string, listDate?: string): ParsedSource<Paper> {
-  const result: ParsedSource<Paper> = { items: [], problems: [] };
+  const items: Paper[] = [];
+  const locations: string[] = [];
+  const log = new ProblemLog();
   if (!Array.isArray(json)) {
-    result.problems.push({ source, location: 'top level', message: 'expected a JSON array of daily-papers items' });
-    return result;
+    log.reject({ source, location: 'top level', message: 'expected a JSON array of daily-papers items' });
+    return log.parsed(items, locations);
   }
   json.forEach((raw, index) => {
+    const location = `item ${index + 1}`;
     const parsed = dailyItemSchema.safeParse(raw);
-    if (parsed.success) {
-      result.items.push(mapDailyItem(parsed.data, index + 1, source, listDate));
-    } else {
-      result.problems.push({ source, location: `item ${index + 1}`, message: describeZodError(parsed.error) });
+    if (!parsed.success) {
+      log.reject({ source, location, message: describeZodError(parsed.error) });
+      return;
     }
+    const paper = boundPaper(mapDailyItem(parsed.data, index + 1, source, listDate), source, location, log);
+    if (!paper) return;
+    items.push(paper);
+    locations.push(location);
   });
-  return result;
+  return log.parsed(items, locations);
 }
 
 /** Parses a saved `api/daily_papers` response. A file named like `2025-03-12.json` is that day's list. */
@@ -76,7 +83,9 @@ export function parseDailyPapersFile(text: string, source: string): ParsedSource
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { items: [], problems: [{ source, location: 'top level', message: `not valid JSON (${(error as Error).message})` }] };
+    const log = new ProblemLog();
+    log.reject({ source, location: 'top level', message: `not valid JSON (${(error as Error).message})` });
+    return log.parsed([], []);
   }
   const listDate = /(\d{4}-\d{2}-\d{2})\.json$/.exec(source)?.[1];
   return parseDailyItems(json, source, listDate);

@@ -1,13 +1,16 @@
 import { describeZodError } from '../util/zod-issues.js';
+import { boundPaper } from './bounds.js';
 import { arxivIdFromLink, paperSchema, parseArxivId, type Paper } from './paper.js';
-import type { ParsedSource } from './problems.js';
+import { ProblemLog, type ParsedSource } from './problems.js';
 
 /**
  * Parses JSONL in the canonical `Paper` shape, one step per line (see util/cooperative.ts);
  * bad lines are reported with their line number.
  */
 export function* jsonlSteps(text: string, source: string): Generator<void, ParsedSource<Paper>> {
-  const result: ParsedSource<Paper> = { items: [], problems: [] };
+  const items: Paper[] = [];
+  const locations: string[] = [];
+  const log = new ProblemLog();
   const lines = text.split(/\r\n|\r|\n/);
   for (let index = 0; index < lines.length; index++) {
     yield;
@@ -18,17 +21,20 @@ export function* jsonlSteps(text: string, source: string): Generator<void, Parse
     try {
       json = JSON.parse(line);
     } catch (error) {
-      result.problems.push({ source, location, message: `not valid JSON (${(error as Error).message})` });
+      log.reject({ source, location, message: `not valid JSON (${(error as Error).message})` });
       continue;
     }
     const parsed = paperSchema.safeParse(json);
     if (!parsed.success) {
-      result.problems.push({ source, location, message: describeZodError(parsed.error) });
+      log.reject({ source, location, message: describeZodError(parsed.error) });
       continue;
     }
     const record = parsed.data;
     const arxivId = parseArxivId(record.arxivId ?? '') ?? parseArxivId(record.id) ?? (record.url ? arxivIdFromLink(record.url) : undefined);
-    result.items.push({ ...record, arxivId, id: arxivId ?? record.id });
+    const paper = boundPaper({ ...record, arxivId, id: arxivId ?? record.id }, source, location, log);
+    if (!paper) continue;
+    items.push(paper);
+    locations.push(location);
   }
-  return result;
+  return log.parsed(items, locations);
 }

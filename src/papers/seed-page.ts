@@ -1,5 +1,5 @@
 import { parseMonthDay, type MonthDay } from './listing-date.js';
-import type { SourceProblem } from './problems.js';
+import { ProblemLog, type ProblemCounts } from './problems.js';
 
 /** A paper as it appears on a saved Daily Papers page, before ids and the year are resolved. */
 export interface PageEntry {
@@ -11,10 +11,9 @@ export interface PageEntry {
   line: number;
 }
 
-export interface ParsedPage {
+export interface ParsedPage extends ProblemCounts {
   monthDay?: MonthDay;
   entries: PageEntry[];
-  problems: SourceProblem[];
 }
 
 const HEADER_LINES = new Set(
@@ -65,7 +64,7 @@ function isAbstractFor(title: string, text: string): boolean {
  */
 export function parseSeedPage(text: string, source: string): ParsedPage {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const problems: SourceProblem[] = [];
+  const log = new ProblemLog();
   const blocks = paragraphs(lines);
 
   let monthDay: MonthDay | undefined;
@@ -75,7 +74,7 @@ export function parseSeedPage(text: string, source: string): ParsedPage {
   if (dateBlock && (monthDay = parseMonthDay(dateBlock.text))) {
     start++;
   } else {
-    problems.push({
+    log.note({
       source,
       location: `line ${dateBlock?.line ?? lines.length}`,
       message: 'expected the list date (such as "Mar 12") after the page header; papers will have no listing date',
@@ -88,7 +87,7 @@ export function parseSeedPage(text: string, source: string): ParsedPage {
     const title = blocks[i]!;
     const abstract = blocks[i + 1];
     if (!looksLikeTitle(title.text)) {
-      problems.push({
+      log.reject({
         source,
         location: `line ${title.line}`,
         message: `found a paragraph of ${title.text.length} characters where a title (at most ${TITLE_MAX_CHARS}) was expected: an abstract with no title? Skipped`,
@@ -96,7 +95,7 @@ export function parseSeedPage(text: string, source: string): ParsedPage {
       i += 1;
     } else if (!abstract || !isAbstractFor(title.text, abstract.text)) {
       position += 1;
-      problems.push({
+      log.reject({
         source,
         location: `line ${title.line}`,
         message: `title "${title.text.slice(0, 60)}" is not followed by an abstract (a paragraph of at least ${ABSTRACT_MIN_CHARS} characters); skipped`,
@@ -108,5 +107,5 @@ export function parseSeedPage(text: string, source: string): ParsedPage {
       i += 2;
     }
   }
-  return { monthDay, entries, problems };
+  return { monthDay, entries, ...log.counts() };
 }

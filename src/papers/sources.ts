@@ -7,9 +7,10 @@ import { parseDailyPapersFile } from './hf-daily.js';
 import { jsonlSteps } from './jsonl.js';
 import { cooperative, runCooperatively } from '../util/cooperative.js';
 import { inferListingDate } from './listing-date.js';
-import { dedupeSteps } from './merge.js';
+import { boundPaper } from './bounds.js';
+import { dedupeSteps, type TitleConflict } from './merge.js';
 import { normalizeTitle, slugId, type Paper } from './paper.js';
-import type { ParsedSource, SourceProblem } from './problems.js';
+import { PROBLEMS_KEPT, ProblemLog, type ParsedSource, type ProblemCounts, type SourceProblem } from './problems.js';
 import { parseSeedPage } from './seed-page.js';
 
 export type SourceKind = 'seed-page' | 'jsonl' | 'daily-papers' | 'arxiv-ids';
@@ -62,40 +63,86 @@ export function listSourceFiles(paths: readonly string[]): { files: string[]; pr
 
 function seedPagePapers(text: string, source: string, ids: Map<string, string>, today: Date): ParsedSource<Paper> {
   const page = parseSeedPage(text, source);
+  const log = new ProblemLog();
+  log.add(page);
   const resolved = page.entries.map((entry) => ({ entry, arxivId: ids.get(normalizeTitle(entry.title)) }));
   const date = page.monthDay
     ? inferListingDate(page.monthDay, resolved.flatMap((r) => r.arxivId ?? []), today)
     : undefined;
-  const items = resolved.map(({ entry, arxivId }): Paper => ({
-    id: arxivId ?? slugId(entry.title),
-    arxivId,
-    title: entry.title,
-    abstract: entry.abstract,
-    source,
-    listings: date ? [{ date, rank: entry.rank }] : undefined,
-  }));
-  return { items, problems: page.problems };
+  const items: Paper[] = [];
+  const locations: string[] = [];
+  for (const { entry, arxivId } of resolved) {
+    const location = `line ${entry.line}`;
+    const paper = boundPaper(
+      {
+        id: arxivId ?? slugId(entry.title),
+        arxivId,
+        title: entry.title,
+        abstract: entry.abstract,
+        source,
+        listings: date ? [{ date, rank: entry.rank }] : undefined,
+      },
+      source,
+      location,
+      log,
+    );
+    if (!paper) continue;
+    items.push(paper);
+    locations.push(location);
+  }
+  return log.parsed(items, locations);
 }
 
-export interface LoadedSources {
+export interface LoadedSources extends ProblemCounts {
   papers: Paper[];
-  problems: SourceProblem[];
   files: string[];
 }
 
+/** What a source's records are called in a report. */
+const RECORDS: Record<SourceKind, string> = { 'seed-page': 'paragraphs', jsonl: 'lines', 'daily-papers': 'items', 'arxiv-ids': 'lines' };
+
+/**
+ * A source is garbage when more of its records are unusable than could be listed, and nearly all
+ * are: most likely not a file of papers at all, so its few usable records are not trusted either.
+ */
+function isGarbage(parsed: ParsedSource<unknown>): boolean {
+  return parsed.unusable > PROBLEMS_KEPT && parsed.unusable >= 0.9 * (parsed.unusable + parsed.items.length);
+}
+
+/** Adds a parsed source's problems to `log`, or, for a garbage source, one line that says so; returns whether to use it. */
+function admit(parsed: ParsedSource<unknown>, file: string, kind: SourceKind, log: ProblemLog): boolean {
+  if (!isGarbage(parsed)) {
+    log.add(parsed);
+    return true;
+  }
+  const first = parsed.problems[0]!;
+  const all = (parsed.unusable + parsed.items.length).toLocaleString('en-US');
+  log.reject({
+    source: file,
+    location: first.location,
+    message: `${parsed.unusable.toLocaleString('en-US')} of ${all} ${RECORDS[kind]} unusable, so the whole file was skipped; first: ${first.message}`,
+  });
+  return false;
+}
+
+const quoted = (title: string) => JSON.stringify(title.length > 80 ? `${title.slice(0, 79)}…` : title);
+
 /**
  * Reads every source into deduplicated papers. arXiv-id tables are applied to every source, so a
- * paper known only by title still gets its real id and links. A bad file is reported, never fatal.
+ * paper known only by title still gets its real id and links. A bad file is reported, never fatal;
+ * problems are bounded (see ProblemLog), so no source can make them cost more than a counter.
  */
 export async function loadSources(paths: readonly string[], today = new Date()): Promise<LoadedSources> {
   const tick = cooperative();
-  const { files, problems } = listSourceFiles(paths);
+  const listed = listSourceFiles(paths);
+  const log = new ProblemLog();
+  for (const problem of listed.problems) log.reject(problem);
   const texts = new Map<string, string>();
-  for (const file of files) {
+  for (const file of listed.files) {
     try {
       texts.set(file, await readFile(file, 'utf8'));
     } catch (error) {
-      problems.push({ source: file, location: 'file', message: `cannot be read (${(error as NodeJS.ErrnoException).code})` });
+      log.reject({ source: file, location: 'file', message: `cannot be read (${(error as NodeJS.ErrnoException).code})` });
     }
   }
 
@@ -103,12 +150,12 @@ export async function loadSources(paths: readonly string[], today = new Date()):
   for (const [file, text] of texts) {
     if (sourceKind(file) !== 'arxiv-ids') continue;
     const table = parseArxivIdTable(text, file);
-    idRows.push(...table.items);
-    problems.push(...table.problems);
+    if (admit(table, file, 'arxiv-ids', log)) for (const row of table.items) idRows.push(row);
   }
   const ids = idsByNormalizedTitle(idRows);
 
   const papers: Paper[] = [];
+  const origins: { source: string; location: string }[] = [];
   for (const [file, text] of texts) {
     const kind = sourceKind(file);
     const parsed =
@@ -119,12 +166,22 @@ export async function loadSources(paths: readonly string[], today = new Date()):
           : kind === 'daily-papers'
             ? parseDailyPapersFile(text, file)
             : undefined;
-    if (!parsed) continue;
-    problems.push(...parsed.problems);
-    for (const paper of parsed.items) {
+    if (!kind || !parsed || !admit(parsed, file, kind, log)) continue;
+    parsed.items.forEach((paper, index) => {
       const arxivId = paper.arxivId ?? ids.get(normalizeTitle(paper.title));
       papers.push(arxivId ? { ...paper, arxivId, id: arxivId } : paper);
-    }
+      origins.push({ source: file, location: parsed.locations[index]! });
+    });
   }
-  return { papers: await runCooperatively(dedupeSteps(papers), tick), problems, files };
+  const onConflict = ({ kept, replaced, keptIndex, replacedIndex }: TitleConflict) => {
+    const older = origins[replacedIndex]!;
+    log.note({
+      ...origins[keptIndex]!,
+      message:
+        `id ${kept.id} is also at ${older.source}, ${older.location}, titled ${quoted(replaced.title)}; ` +
+        `kept this record's title ${quoted(kept.title)}`,
+    });
+  };
+  const merged = await runCooperatively(dedupeSteps(papers, onConflict), tick);
+  return { papers: merged, files: listed.files, ...log.counts() };
 }

@@ -122,6 +122,7 @@ export function reloadReport(overrides: Partial<ReloadReport> = {}): ReloadRepor
     unchanged: false,
     tookMs: 12_345,
     problems: [],
+    problemCount: overrides.problems?.length ?? 0,
     ...overrides,
   };
 }

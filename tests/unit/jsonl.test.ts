@@ -103,7 +103,7 @@ describe('parseJsonl', () => {
     const { items, problems } = parseJsonl(text, 's');
     expect(items).toHaveLength(1);
     expect(problems.map((p) => p.location)).toEqual(['line 6']);
-    expect(parseJsonl('\n\n  \n', 's')).toEqual({ items: [], problems: [] });
+    expect(parseJsonl('\n\n  \n', 's')).toEqual({ items: [], locations: [], problems: [], problemCount: 0, unusable: 0 });
   });
 
   it('rejects ids with spaces or over 64 characters', () => {

@@ -119,7 +119,11 @@ function checkDailyValue(value: unknown): void {
   expectProblems(parsed.problems, 'api');
   expectPapers(parsed.items, 'api');
   if (!Array.isArray(value)) expect(parsed.problems.map((p) => p.location)).toEqual(['top level']);
-  else expect(parsed.items.length + parsed.problems.length).toBe(value.length);
+  else {
+    // Every item is a paper or an unusable record, and each unusable one is a problem (a kept paper may have notes too).
+    expect(parsed.items.length + parsed.unusable).toBe(value.length);
+    expect(parsed.problemCount).toBeGreaterThanOrEqual(parsed.unusable);
+  }
 }
 
 /** Up to 24 random byte flips anywhere in the buffer, decoded as UTF-8 (invalid sequences included). */
@@ -260,10 +264,11 @@ describe('JSONL, daily-papers files and id tables, corrupted', () => {
       fc.property(flips, (changes) => {
         const text = flipBytes(SEED_JSONL, changes);
         PARSERS.jsonl(text);
-        // No line is lost silently: each non-blank line is either a paper or a problem.
+        // No line is lost silently: each non-blank line is either a paper or an unusable record, itself a problem.
         const parsed = parseJsonl(text, 'papers.jsonl');
         const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim()).length;
-        expect(parsed.items.length + parsed.problems.length).toBe(lines);
+        expect(parsed.items.length + parsed.unusable).toBe(lines);
+        expect(parsed.problemCount).toBeGreaterThanOrEqual(parsed.unusable);
       }),
       RUNS,
     );

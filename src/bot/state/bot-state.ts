@@ -32,5 +32,5 @@ export type BotState = z.infer<typeof stateSchema>;
 
 /** Per-server subscriptions and the daily refresh's progress, in `data/bot/state.json`. */
 export function openBotState(dataDir: string, log: Logger): JsonStore<BotState> {
-  return JsonStore.open(join(dataDir, 'bot', 'state.json'), stateSchema, () => ({ version: 1 as const, subscriptions: {}, refresh: {} }), log);
+  return JsonStore.open(dataDir, join('bot', 'state.json'), stateSchema, () => ({ version: 1 as const, subscriptions: {}, refresh: {} }), log);
 }

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import type { Logger } from '../../log.js';
+import { confineWrite } from '../../util/paths.js';
 
 /**
  * A small JSON document on disk: validated when read, written atomically (temporary file, then
@@ -17,7 +18,9 @@ export class JsonStore<T> {
     private value: T,
   ) {}
 
-  static open<S extends z.ZodType>(path: string, schema: S, empty: () => z.infer<S>, log: Logger): JsonStore<z.infer<S>> {
+  /** Opens `name` (such as `bot/state.json`) in the data dir; a symlink leading out of it is refused. */
+  static open<S extends z.ZodType>(dataDir: string, name: string, schema: S, empty: () => z.infer<S>, log: Logger): JsonStore<z.infer<S>> {
+    const path = confineWrite(join(dataDir, name), dataDir);
     mkdirSync(dirname(path), { recursive: true });
     if (!existsSync(path)) return new JsonStore(path, empty());
     try {

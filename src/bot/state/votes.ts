@@ -16,7 +16,7 @@ export class VoteStore {
   private constructor(private readonly store: JsonStore<VoteFile>) {}
 
   static open(dataDir: string, log: Logger): VoteStore {
-    return new VoteStore(JsonStore.open(join(dataDir, 'bot', 'votes.json'), votesSchema, () => ({ version: 1 as const, guilds: {} }), log));
+    return new VoteStore(JsonStore.open(dataDir, join('bot', 'votes.json'), votesSchema, () => ({ version: 1 as const, guilds: {} }), log));
   }
 
   /** Casts the user's vote, or takes it back if already cast. */
