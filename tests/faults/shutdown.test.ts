@@ -10,12 +10,12 @@ import { runCli } from '../setup/cli.js';
 import { seededDataDir, tempDir } from '../setup/engine.js';
 import { startHfServer, type HfServer } from '../setup/hf-server.js';
 import { SEEDS } from '../setup/paths.js';
-import { ADMIN, pollFor, startTwin, type Twin } from '../setup/twin.js';
+import { ADMIN, MEMBER, pollFor, startTwin, str, type Twin } from '../setup/twin.js';
 
 /**
- * Stopping the bot process (README, "Stopping the bot"): a signal cancels a reload in flight and the
- * process exits well inside a service manager's stop timeout; a second signal exits at once; a stop
- * that overruns its deadline exits anyway and says what was still running.
+ * Stopping the bot process (README, "Stopping the bot"): a signal cancels a reload in flight and
+ * abandons a daily fetch, and the process exits well inside a service manager's stop timeout; a second
+ * signal exits at once; a stop that overruns its deadline exits anyway and says what was still running.
  */
 
 /** Longer than any stop the bot promises (its deadline is 5 s), so a hang fails here, not on vitest's timeout. */
@@ -99,34 +99,49 @@ describe('stopping the bot process', () => {
     expect((await exitWithin(next)).code).toBe(0);
   }, 240_000);
 
-  /** A bot whose stop is held up: its daily refresh is waiting on an HF server that never answers. */
-  async function botWithHungRefresh(): Promise<BotProcess> {
+  /** A bot answering an /ask whose reply Discord never takes: the stop waits on that reply in flight. */
+  async function botWithStalledReply(): Promise<BotProcess> {
+    twin = await startTwin();
+    await registerCommands(loadBotConfig({ DISCORD_TOKEN: twin.twin.botToken, DISCORD_API_BASE: twin.twin.restUrl, DISCORD_GUILD_ID: twin.twin.guildId }));
+    const bot = start({ PAPERSCOUT_DATA_DIR: seededDataDir() });
+    await bot.logged('bot ready');
+    const stall = { match: (method: string, url: string) => method === 'POST' && url.includes('/callback'), status: 0, times: 1, hang: true };
+    twin.faults.push(stall);
+    await twin.twin.channel(twin.channelId).user(MEMBER).runSlashCommand({ name: 'ask', options: [str('question', 'how do MLPs scale on vision tasks?')] });
+    await pollFor(async () => (stall.times === 0 ? true : undefined), 'the bot to send its reply');
+    return bot;
+  }
+
+  it('a second signal exits at once, saying so', async () => {
+    const bot = await botWithStalledReply();
+    bot.child.kill('SIGTERM');
+    await bot.logged('shutting down');
+    bot.child.kill('SIGINT');
+    const { code } = await exitWithin(bot);
+    expect(code, bot.output()).toBe(130);
+    expect(bot.lines().find((l) => l.msg === 'second signal: exiting at once')).toMatchObject({ signal: 'SIGINT', running: 'replies in flight' });
+    expect(bot.lines().map((l) => l.msg)).not.toContain('shutdown deadline passed');
+  }, 120_000);
+
+  it('a stop that overruns the deadline exits with code 1 and names what was still running', async () => {
+    const bot = await botWithStalledReply();
+    bot.child.kill('SIGTERM');
+    const { code } = await exitWithin(bot);
+    expect(code, bot.output()).toBe(1);
+    const line = bot.lines().find((l) => l.msg === 'shutdown deadline passed');
+    expect(line?.running, bot.output()).toBe('replies in flight');
+  }, 120_000);
+
+  it('a daily refresh waiting on a silent HF server does not hold the stop', async () => {
     twin = await startTwin();
     hf = await startHfServer();
     hf.fault('*', ...Array.from({ length: 10 }, () => ({ hang: true as const })));
     const bot = start({ PAPERSCOUT_DATA_DIR: seededDataDir(), HF_API_BASE: hf.url, REFRESH_TIME: '00:00', HF_FETCH_TIMEOUT_SECONDS: '600' });
     await bot.logged('bot ready');
     await pollFor(async () => (hf!.requests.length > 0 ? true : undefined), 'the daily refresh to ask the HF server');
-    return bot;
-  }
-
-  it('a second signal exits at once, saying so', async () => {
-    const bot = await botWithHungRefresh();
-    bot.child.kill('SIGTERM');
-    await bot.logged('shutting down');
-    bot.child.kill('SIGINT');
-    const { code } = await exitWithin(bot);
-    expect(code, bot.output()).toBe(130);
-    expect(bot.lines().find((l) => l.msg === 'second signal: exiting at once')).toMatchObject({ signal: 'SIGINT' });
-    expect(bot.lines().map((l) => l.msg)).not.toContain('shutdown deadline passed');
-  }, 120_000);
-
-  it('a stop that overruns the deadline exits with code 1 and names what was still running', async () => {
-    const bot = await botWithHungRefresh();
     bot.child.kill('SIGTERM');
     const { code } = await exitWithin(bot);
-    expect(code, bot.output()).toBe(1);
-    const line = bot.lines().find((l) => l.msg === 'shutdown deadline passed');
-    expect(line?.running, bot.output()).toBe('the daily routine');
+    expect(code, bot.output()).toBe(0);
+    expect(bot.lines().map((l) => l.msg)).toEqual(expect.arrayContaining(['daily refresh abandoned: the bot is stopping', 'stopped']));
   }, 120_000);
 });
