@@ -106,10 +106,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     daily,
     async stop(onStep = () => undefined) {
       accepting = false;
+      // The daily routine is told first, so that it starts no reload once the one in flight is cancelled.
+      const dailyStopped = daily.stop();
       onStep('cancelling the reload');
       await engine.cancelReload();
       onStep('the daily routine');
-      await daily.stop();
+      await dailyStopped;
       onStep('replies in flight');
       await Promise.allSettled(inFlight);
       onStep('disconnecting from Discord');

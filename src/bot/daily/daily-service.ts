@@ -94,7 +94,8 @@ export class DailyService {
     const dates = recentDates(feed.refreshDays, today);
     // The HF server may be slow or retrying for minutes: a stop does not wait for it.
     const reports = this.stopping.signal.aborted ? undefined : await Promise.race([fetchDays(dates, dataDir, clientOptions(feed, log)), this.stopped]);
-    if (!reports) return void log.info({ dates }, 'daily refresh abandoned: the bot is stopping');
+    // Stopped while the last day came in: no reload starts after the stop has cancelled the one in flight.
+    if (!reports || this.stopping.signal.aborted) return void log.info({ dates }, 'daily refresh abandoned: the bot is stopping');
     if (reports.every((r) => r.error)) {
       this.refreshRetryAt = now + REFRESH_RETRY_MS;
       log.warn({ dates }, 'daily refresh failed; the index is unchanged and it will be retried later');
