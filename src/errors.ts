@@ -30,6 +30,15 @@ export class ReloadInProgressError extends UserError {
   }
 }
 
+/** A reload stopped before its new generation was committed (the bot is stopping); the live index is as it was. */
+export class ReloadCancelledError extends UserError {
+  override readonly code = 'reload-cancelled';
+
+  constructor() {
+    super('The reload was cancelled because paperscout is stopping; the index is unchanged.');
+  }
+}
+
 export class InvalidQuestionError extends UserError {
   override readonly code = 'invalid-question';
 }
@@ -181,6 +190,7 @@ const CLASSES: Record<string, ErrorClass> = {
   'user-error': UserError,
   'unknown-paper': UnknownPaperError,
   'reload-in-progress': ReloadInProgressError,
+  'reload-cancelled': ReloadCancelledError,
   'invalid-question': InvalidQuestionError,
   'no-papers': NoPapersError,
   'model-unavailable': ModelUnavailableError,

@@ -34,6 +34,8 @@ export interface InjectedFault {
   times: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Leave the request unanswered instead (`status` is then unused): a Discord that stalls. */
+  hang?: boolean;
 }
 
 /** Sees every request body before the twin handles it (the twin does not store allowed_mentions). */
@@ -45,6 +47,7 @@ export function tapRequests(server: Server, requests: RecordedRequest[], faults:
     if (fault) {
       fault.times--;
       req.resume();
+      if (fault.hang) return;
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(JSON.stringify(fault.body ?? { message: 'injected fault', code: 0 }));
       return;

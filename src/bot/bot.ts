@@ -19,7 +19,11 @@ export interface RunningBot {
   client: Client<true>;
   context: BotContext;
   daily: DailyService;
-  stop(): Promise<void>;
+  /**
+   * Turns away new interactions, cancels the reload in flight, lets the daily routine and the replies
+   * in flight finish, disconnects and saves the state. `onStep` hears each step as it begins.
+   */
+  stop(onStep?: (step: string) => void): Promise<void>;
 }
 
 export interface StartOptions {
@@ -70,8 +74,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   };
   const client = createClient(config);
   const route = createRouter(context, COMMANDS, BUTTONS);
+  let accepting = true;
+  const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
-    void route(interaction);
+    // Once stopping, an interaction is left unanswered: Discord tells the user the app did not respond.
+    if (!accepting) return void log.debug({ id: interaction.id }, 'interaction turned away: stopping');
+    const handled = route(interaction).finally(() => inFlight.delete(handled));
+    inFlight.add(handled);
   });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'gateway disconnected'));
@@ -93,9 +102,19 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     client: readyClient,
     context,
     daily,
-    async stop() {
-      await daily.stop();
+    async stop(onStep = () => undefined) {
+      accepting = false;
+      // The daily routine is told first, so that it starts no reload once the one in flight is cancelled.
+      const dailyStopped = daily.stop();
+      onStep('cancelling the reload');
+      await engine.cancelReload();
+      onStep('the daily routine');
+      await dailyStopped;
+      onStep('replies in flight');
+      await Promise.allSettled(inFlight);
+      onStep('disconnecting from Discord');
       await client.destroy();
+      onStep('saving the bot state');
       await Promise.all([context.state.flush(), context.votes.flush()]);
     },
   };

@@ -5,6 +5,7 @@ import { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { startBot } from './bot.js';
+import { stopOnSignals } from './shutdown.js';
 
 /** The bot process: load the index once, log in, answer until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -23,25 +24,15 @@ async function main(): Promise<void> {
       log.info({ file, percent: Math.round(percent) }, 'downloading the model from the Hugging Face hub');
     },
   });
-  let bot;
-  try {
-    bot = await startBot({ engine, config, feed, dataDir: engineConfig.dataDir, log });
-  } catch (error) {
+  const bot = await startBot({ engine, config, feed, dataDir: engineConfig.dataDir, log }).catch(async (error: unknown) => {
     await engine.close();
     throw error;
-  }
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    await bot.stop();
+  });
+  stopOnSignals(log, async (onStep) => {
+    await bot.stop(onStep);
+    onStep('closing the index');
     await engine.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -3,13 +3,23 @@ import { IndexLoadError, serializeError } from '../errors.js';
 import { indexDirIn, loadGeneration } from '../index/generation.js';
 import { createLogger } from '../log.js';
 import { buildFromSources, modelFingerprint } from './build-from-sources.js';
-import type { BuildThreadJob, BuildThreadMessage } from './build-thread-client.js';
+import type { BuildThreadCommand, BuildThreadJob, BuildThreadMessage } from './build-thread-client.js';
 import { loadEmbedder } from './engine.js';
 
 /** A worker thread that builds the index from the sources and reports the generation it made live. */
 const { config, force } = workerData as BuildThreadJob;
 const post = (message: BuildThreadMessage) => parentPort!.postMessage(message);
 const log = createLogger({ level: config.logLevel });
+
+// Cancelled, the thread exits where it stands. It must end itself: onnxruntime aborts the whole process
+// when a thread is terminated from outside during a batch. Its generation is never committed (the
+// manifest switch is the commit; a later commit removes the folder). Exiting releases the index lock:
+// proper-lockfile removes the locks a thread holds when it exits.
+parentPort!.on('message', (command: BuildThreadCommand) => {
+  if (command.type === 'cancel') process.exit(1);
+});
+// Listening must not keep the thread alive once the build is done.
+parentPort!.unref();
 
 try {
   const embedder = await loadEmbedder(config);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
-import { IndexLoadError, UnknownPaperError, ReloadInProgressError } from '../errors.js';
+import { IndexLoadError, UnknownPaperError, ReloadCancelledError, ReloadInProgressError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
 import { indexDirIn, loadGeneration } from '../index/generation.js';
@@ -23,7 +23,7 @@ import { SnapshotLeases } from './snapshot-leases.js';
 import { rankListing } from './trending.js';
 
 // The engine's public face: the errors its callers handle and the report a reload returns.
-export { NoPapersError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
+export { NoPapersError, ReloadCancelledError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
 export type { ReloadReport } from './build-from-sources.js';
 
 /** Candidates drawn from each retriever before fusion. */
@@ -80,7 +80,7 @@ interface Settings {
 /** The search engine: everything the CLI and the bot answer with. It knows nothing of Discord. */
 export class Engine {
   private readonly snapshots: SnapshotLeases<IndexSnapshot>;
-  private reloading: Promise<ReloadReport> | undefined;
+  private reloading: { report: Promise<ReloadReport>; cancel: AbortController } | undefined;
   private lastReload: EngineStats['lastReload'];
 
   private constructor(
@@ -135,8 +135,9 @@ export class Engine {
   private async buildInThread(
     previous: IndexSnapshot,
     options: { onProgress?: (progress: BuildProgress) => void; force?: boolean },
+    signal: AbortSignal,
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
-    const { generation, report } = await buildInThread(this.config, options.force ?? false, options.onProgress);
+    const { generation, report } = await buildInThread(this.config, options.force ?? false, options.onProgress, signal);
     if (generation === previous.manifest.generation) return { snapshot: previous, report };
     const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch);
     return { snapshot, report };
@@ -168,18 +169,33 @@ export class Engine {
    */
   reload(options: { onProgress?: (progress: BuildProgress) => void; force?: boolean } = {}): Promise<ReloadReport> {
     if (this.reloading) return Promise.reject(new ReloadInProgressError());
+    const cancel = new AbortController();
     const run = async () => {
       const previous = this.snapshots.current;
       const { snapshot, report } = this.settings.buildInThread
-        ? await this.buildInThread(previous, options)
+        ? await this.buildInThread(previous, options, cancel.signal)
         : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force, this.settings.onLockNotice);
       // Queries still holding a lease on the previous snapshot finish on it; it closes after the last.
       this.snapshots.swap(snapshot);
       this.lastReload = { ...report, finishedAt: new Date().toISOString() };
       return report;
     };
-    this.reloading = run().finally(() => (this.reloading = undefined));
-    return this.reloading;
+    const report = run().finally(() => (this.reloading = undefined));
+    this.reloading = { report, cancel };
+    return report;
+  }
+
+  /**
+   * Stops a reload in flight, if any, and resolves once it has stopped; it rejects with
+   * ReloadCancelledError and the live index stays as it was. A build in a thread stops at once; one on
+   * the calling thread (the CLI's) cannot be interrupted and is waited for.
+   */
+  async cancelReload(): Promise<void> {
+    if (!this.reloading) return;
+    this.reloading.cancel.abort();
+    await this.reloading.report.catch((error: unknown) => {
+      if (error instanceof ReloadCancelledError) this.log.info('reload cancelled');
+    });
   }
 
   /** Answers a question from the snapshot live when it was asked, which a reload does not close underneath it. */
@@ -308,9 +324,9 @@ export class Engine {
     };
   }
 
-  /** Waits for a running reload, closes the index (once the last query's lease ends) and disposes the embedder. */
+  /** Cancels a running reload, closes the index (once the last query's lease ends) and disposes the embedder. */
   async close(): Promise<void> {
-    await this.reloading?.catch(() => undefined);
+    await this.cancelReload();
     this.snapshots.close();
     await this.embedder.dispose();
   }

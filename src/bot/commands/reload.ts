@@ -1,5 +1,5 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { ReloadInProgressError } from '../../engine/engine.js';
+import { ReloadCancelledError, ReloadInProgressError } from '../../engine/engine.js';
 import { UserError } from '../../errors.js';
 import { progressLine } from '../../format/progress.js';
 import { defineCommand } from '../context.js';
@@ -33,7 +33,7 @@ export const reload = defineCommand({
       await interaction.editReply(renderReloadSummary(report));
     } catch (error) {
       await editor.finish();
-      if (error instanceof ReloadInProgressError) return replyPrivately(interaction, error.message);
+      if (error instanceof ReloadInProgressError || error instanceof ReloadCancelledError) return replyPrivately(interaction, error.message);
       const incident = newIncidentId();
       ctx.log.error({ err: error, incident }, 'reload failed');
       // Only a UserError is written for the user; anything else may carry paths or internals.

@@ -49,6 +49,8 @@ export class DailyService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private refreshRetryAt = 0;
+  private readonly stopping = new AbortController();
+  private readonly stopped = new Promise<undefined>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(undefined)));
 
   constructor(private readonly deps: DailyServiceDeps) {}
 
@@ -59,8 +61,10 @@ export class DailyService {
     this.timer.unref();
   }
 
+  /** Ends the routine: a fetch in flight is abandoned (each day is written atomically), a post in flight finishes. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
   }
 
@@ -79,6 +83,7 @@ export class DailyService {
       await this.refresh(now);
     }
     for (const [guildId, subscription] of Object.entries(state.current.subscriptions)) {
+      if (this.stopping.signal.aborted) return;
       if (isDailyDue(subscription.lastPostedOn, subscription.time, subscription.timezone, now)) await this.post(guildId, subscription, now);
     }
   }
@@ -87,7 +92,10 @@ export class DailyService {
     const { engine, feed, dataDir, log, state } = this.deps;
     const today = localTime(now, feed.timezone).date;
     const dates = recentDates(feed.refreshDays, today);
-    const reports = await fetchDays(dates, dataDir, clientOptions(feed, log));
+    // The HF server may be slow or retrying for minutes: a stop does not wait for it.
+    const reports = this.stopping.signal.aborted ? undefined : await Promise.race([fetchDays(dates, dataDir, clientOptions(feed, log)), this.stopped]);
+    // Stopped while the last day came in: no reload starts after the stop has cancelled the one in flight.
+    if (!reports || this.stopping.signal.aborted) return void log.info({ dates }, 'daily refresh abandoned: the bot is stopping');
     if (reports.every((r) => r.error)) {
       this.refreshRetryAt = now + REFRESH_RETRY_MS;
       log.warn({ dates }, 'daily refresh failed; the index is unchanged and it will be retried later');
