@@ -174,7 +174,8 @@ export async function acquireLock(path: string, options: LockOptions): Promise<(
     await sleep(options.pollMs ?? 200);
   }
   sweepStaging(path);
-  return () => {
+  const release = () => {
+    process.off('exit', release);
     rmSync(join(path, ownerFileName(me)), { force: true });
     try {
       rmdirSync(path);
@@ -182,6 +183,11 @@ export async function acquireLock(path: string, options: LockOptions): Promise<(
       // Already gone, or taken by the next writer the moment the owner file went: either is fine.
     }
   };
+  // The owner is a pid, so a build thread that exits holding the lock (cancelled at shutdown, or
+  // crashed) would leave it to a live owner; its 'exit' event releases it. Only kill -9 skips this,
+  // and that owner is dead, so the next writer takes over at once.
+  process.on('exit', release);
+  return release;
 }
 
 const describeOwner = (owner: LockOwner | undefined) =>

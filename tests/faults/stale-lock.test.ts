@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ownerIsAlive } from '../../src/index/lock.js';
+import { Worker } from 'node:worker_threads';
+import { acquireLock, ownerIsAlive } from '../../src/index/lock.js';
 import { runCli } from '../setup/cli.js';
 import { seededDataDir } from '../setup/engine.js';
 import { ROOT, MODELS, SEEDS } from '../setup/paths.js';
@@ -110,6 +111,23 @@ describe('the index lock', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`from pid ${holder.pid}`);
     expect(run.stdout).toMatch(/Index updated/);
+  });
+
+  it('a build thread that exits holding the lock (cancelled, or crashed) releases it: this live process can take it at once', async () => {
+    const dataDir = seededDataDir();
+    const script = `(async () => {
+      const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
+      await acquireLock(${JSON.stringify(lockPath(dataDir))}, { timeoutMs: 0, onNotice: () => {} });
+      process.exit(1);
+    })();`;
+    const thread = new Worker(script, { eval: true });
+    const [code] = (await once(thread, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+    const notices: unknown[] = [];
+    const release = await acquireLock(lockPath(dataDir), { timeoutMs: 0, onNotice: (n) => notices.push(n) });
+    release();
+    expect(notices).toEqual([]);
   });
 });
 
