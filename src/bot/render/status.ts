@@ -45,7 +45,7 @@ export function renderStats(stats: EngineStats, latency: LatencySummary, uptimeM
 }
 
 export function renderReloadSummary(report: ReloadReport): MessagePayload {
-  const problems = report.problems.length ? `\n⚠️ ${report.problems.length} source problem(s) skipped; see the bot's log.` : '';
+  const problems = report.problemCount ? `\n⚠️ ${report.problemCount.toLocaleString("en-US")} source problem(s) skipped; see the bot's log.` : '';
   const text = report.unchanged
     ? `✅ Index is already up to date: ${report.count} papers, nothing to embed.`
     : `✅ Reload finished in ${(report.tookMs / 1000).toFixed(1)} s: **${report.added}** added, **${report.updated}** updated, ` +
