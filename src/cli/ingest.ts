@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { EngineConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { formatProblem } from '../papers/problems.js';
