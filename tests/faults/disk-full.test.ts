@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/index/generation.js';
 import { runCli } from '../setup/cli.js';
+import { dailyPapersResponse } from '../setup/daily-papers.js';
 import { seededDataDir, tempDir } from '../setup/engine.js';
-import { ROOT } from '../setup/paths.js';
 
 /**
  * A full disk (issue 11): the data dir on a small tmpfs, filled almost full. A build or an ingest that
@@ -115,9 +115,9 @@ describe.skipIf(unmountable)('a full disk under the data dir', () => {
     const dataDir = dataDirOnDisk('data');
     const manifestText = readFileSync(join(dataDir, 'index', 'manifest.json'), 'utf8');
     const before = readManifest(join(dataDir, 'index')).count;
-    // One day of the real feed (an api/daily_papers response): its new vectors do not fit.
-    const day = join(dataDir, '2025-08-11.json');
-    cpSync(join(ROOT, '..', 'shared', 'realworld', 'hf-days', '2025-08-11.json'), day);
+    // An api/daily_papers response whose new vectors do not fit.
+    const day = join(dataDir, '2026-01-05.json');
+    writeFileSync(day, await dailyPapersResponse(10, 3));
     fill();
     const failed = await runCli(['ingest', day], { dataDir });
     expect(failed.code).toBe(1);

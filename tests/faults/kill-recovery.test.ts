@@ -1,11 +1,12 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../../bench/harness/random.js';
 import { readManifest } from '../../src/index/generation.js';
 import { runCli, startCli, type Run } from '../setup/cli.js';
+import { dailyPapersResponse } from '../setup/daily-papers.js';
 import { seededDataDir, tempDir } from '../setup/engine.js';
-import { ROOT, SEEDS } from '../setup/paths.js';
+import { SEEDS } from '../setup/paths.js';
 
 /**
  * kill -9 at seeded points of `ingest` and `index build --force` (issue 11): whatever the moment, the
@@ -17,11 +18,10 @@ import { ROOT, SEEDS } from '../setup/paths.js';
  * FAULT_SOAK=1 runs 50 points per command instead of 5.
  */
 const POINTS = process.env.FAULT_SOAK === '1' ? 50 : 5;
-const HF_DAYS = join(ROOT, '..', 'shared', 'realworld', 'hf-days');
-/** Days indexed before the kill (a few hundred papers, so the build has real writing to do)... */
-const INDEXED_DAYS = ['2025-07-22', '2025-07-23', '2025-07-24', '2025-07-25', '2025-07-28', '2025-07-29', '2025-07-30', '2025-07-31', '2025-08-01', '2025-08-04', '2025-08-05', '2025-08-06'];
-/** ...and days merged into the file an ingest adds, none embedded yet, so the ingest has embedding to do. */
-const INGESTED_DAYS = ['2025-08-11', '2025-08-12', '2025-08-13'];
+/** Papers indexed before the kill (a few hundred, so a build has real writing to do)... */
+const INDEXED = 300;
+/** ...and papers an ingest adds, none embedded yet, so the ingest has embedding to do. */
+const INGESTED = 60;
 const RECOVERY_TIMEOUT_MS = 180_000;
 
 const liveIds = (dataDir: string): Set<string> =>
@@ -59,14 +59,12 @@ describe('kill -9 at seeded points', () => {
   let ingestFile: string;
 
   beforeAll(async () => {
-    const hf = tempDir('paperscout-hf-');
-    for (const day of INDEXED_DAYS) cpSync(join(HF_DAYS, `${day}.json`), join(hf, `${day}.json`));
-    // One api/daily_papers file of three days' items, listed on the first of them.
-    const items = INGESTED_DAYS.flatMap((day) => JSON.parse(readFileSync(join(HF_DAYS, `${day}.json`), 'utf8')) as unknown[]);
+    const feed = tempDir('paperscout-feed-');
+    writeFileSync(join(feed, '2026-01-05.json'), await dailyPapersResponse(INDEXED, 1));
     const inbox = tempDir('paperscout-inbox-');
-    ingestFile = join(inbox, `${INGESTED_DAYS[0]}.json`);
-    writeFileSync(ingestFile, JSON.stringify(items));
-    env = { PAPERSCOUT_SOURCES: `${SEEDS},${hf}` };
+    ingestFile = join(inbox, '2026-01-06.json');
+    writeFileSync(ingestFile, await dailyPapersResponse(INGESTED, 2, INDEXED));
+    env = { PAPERSCOUT_SOURCES: `${SEEDS},${feed}` };
     fixture = seededDataDir();
     const built = await runCli(['index', 'build'], { dataDir: fixture, env, timeoutMs: RECOVERY_TIMEOUT_MS });
     expect(built.code, built.stderr).toBe(0);
