@@ -117,7 +117,7 @@ describe.skipIf(unmountable)('a full disk under the data dir', () => {
     const before = readManifest(join(dataDir, 'index')).count;
     // An api/daily_papers response whose new vectors do not fit.
     const day = join(dataDir, '2026-01-05.json');
-    writeFileSync(day, await dailyPapersResponse(10, 3));
+    writeFileSync(day, await dailyPapersResponse(40, 3));
     fill();
     const failed = await runCli(['ingest', day], { dataDir });
     expect(failed.code).toBe(1);

@@ -12,8 +12,9 @@ import { SEEDS } from '../setup/paths.js';
  * kill -9 at seeded points of `ingest` and `index build --force` (issue 11): whatever the moment, the
  * next run of the same command recovers with a clear message, leaves an index whose every file
  * verifies, keeps every paper that was committed before the kill, and ends reflecting the sources.
- * Kill points are seeded fractions of a measured uninterrupted run, so they spread over start-up,
- * embedding, writing the generation and the manifest switch. Needs `npx tsc -p .` (it runs dist/).
+ * Kill points are seeded fractions of a measured uninterrupted run, every other one within the part
+ * where it writes the new generation, so they spread over start-up, embedding, writing the generation
+ * and the manifest switch. Needs `npx tsc -p .` (it runs dist/).
  *
  * FAULT_SOAK=1 runs 50 points per command instead of 5.
  */
@@ -21,7 +22,7 @@ const POINTS = process.env.FAULT_SOAK === '1' ? 50 : 5;
 /** Papers indexed before the kill (a few hundred, so a build has real writing to do)... */
 const INDEXED = 300;
 /** ...and papers an ingest adds, none embedded yet, so the ingest has embedding to do. */
-const INGESTED = 60;
+const INGESTED = 30;
 const RECOVERY_TIMEOUT_MS = 180_000;
 
 const liveIds = (dataDir: string): Set<string> =>
@@ -51,6 +52,8 @@ interface Scenario {
   /** The ids the sources hold once the command has finished. */
   expected: Set<string>;
   durationMs: number;
+  /** When the uninterrupted run began writing the new generation. */
+  writingAtMs: number;
 }
 
 describe('kill -9 at seeded points', () => {
@@ -70,14 +73,26 @@ describe('kill -9 at seeded points', () => {
     expect(built.code, built.stderr).toBe(0);
   }, 300_000);
 
-  /** Runs the command once uninterrupted on a copy of the fixture: how long it takes and what it ends with. */
+  /**
+   * Runs the command once uninterrupted on a copy of the fixture: how long it takes, when it starts
+   * writing the new generation (its folder appears), and the ids it ends with.
+   */
   async function measure(args: string[]): Promise<Scenario> {
     const dataDir = copyOfFixture();
+    const before = new Set(readdirSync(join(dataDir, 'index')));
     const started = performance.now();
-    const run = await runCli(args, { dataDir, env, timeoutMs: RECOVERY_TIMEOUT_MS });
+    const running = startCli(args, { dataDir, env });
+    let writingAtMs: number | undefined;
+    const watch = setInterval(() => {
+      const fresh = readdirSync(join(dataDir, 'index')).some((name) => name.startsWith('gen-') && !before.has(name));
+      if (fresh && writingAtMs === undefined) writingAtMs = performance.now() - started;
+    }, 5);
+    const run = await running.exited;
+    clearInterval(watch);
     const durationMs = performance.now() - started;
     expect(run.code, run.stderr).toBe(0);
-    return { args, expected: liveIds(dataDir), durationMs };
+    expect(writingAtMs, 'the run wrote a new generation').toBeDefined();
+    return { args, expected: liveIds(dataDir), durationMs, writingAtMs: writingAtMs! };
   }
 
   function copyOfFixture(): string {
@@ -93,7 +108,9 @@ describe('kill -9 at seeded points', () => {
     const landed: string[] = [];
     for (let point = 0; point < POINTS; point++) {
       const dataDir = copyOfFixture();
-      const killAt = Math.round(random() * scenario.durationMs);
+      // Every other point falls while the generation is written and committed, the shortest phase.
+      const from = point % 2 ? scenario.writingAtMs : 0;
+      const killAt = Math.round(from + random() * (scenario.durationMs - from));
       const running = startCli(scenario.args, { dataDir, env });
       const timer = setTimeout(() => running.child.kill('SIGKILL'), killAt);
       const killed = await running.exited;
@@ -116,7 +133,7 @@ describe('kill -9 at seeded points', () => {
       const generations = readdirSync(join(dataDir, 'index')).filter((name) => name.startsWith('gen-'));
       expect(generations, 'the live generation is among those on disk').toContain(readManifest(join(dataDir, 'index')).generation);
     }
-    console.log(`${scenario.args.join(' ')} (${Math.round(scenario.durationMs)} ms uninterrupted), killed at:\n  ${landed.join('\n  ')}`);
+    console.log(`${scenario.args.join(' ')} (${Math.round(scenario.durationMs)} ms uninterrupted, writing from ${Math.round(scenario.writingAtMs)} ms), killed at:\n  ${landed.join('\n  ')}`);
   }
 
   it(`paperscout ingest, killed at ${POINTS} seeded points, is recovered by running it again`, async () => {
