@@ -183,6 +183,32 @@ export class FetchError extends Error {
   }
 }
 
+/** A write failed for want of space (ENOSPC) or quota (EDQUOT); nothing half-written was made live. */
+export class DiskFullError extends UserError {
+  override readonly code = 'disk-full';
+
+  constructor(
+    readonly errno: string,
+    /** What was being written, when known. */
+    readonly path: string | undefined,
+  ) {
+    super(
+      `No space left on device (${errno}) while writing ${path ?? 'to the data folder'}. ` +
+        'Free some space there and run the command again; the last good index is untouched.',
+    );
+  }
+}
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A full-disk error as a DiskFullError naming what was being written (else the path the error names); any other error unchanged. */
+export function diskFullOr(error: unknown, path?: string): unknown {
+  if (error instanceof DiskFullError) return error;
+  const { code, path: own } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !DISK_FULL_CODES.has(code)) return error;
+  return new DiskFullError(code, path ?? (typeof own === 'string' ? own : undefined));
+}
+
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 // Keyed by `code`: the classes a worker thread's error can be revived as.
@@ -203,6 +229,7 @@ const CLASSES: Record<string, ErrorClass> = {
   'missing-token': MissingTokenError,
   'bot-login': BotLoginError,
   fetch: FetchError,
+  'disk-full': DiskFullError,
 };
 
 /** An error as plain data, fit for postMessage (which would keep only the message of a class instance). */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { EngineConfig } from '../config.js';
 import { IndexLoadError, UserError } from '../errors.js';
 import { Catalog } from '../index/catalog.js';

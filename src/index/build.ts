@@ -1,8 +1,9 @@
-import { closeSync, copyFileSync, linkSync, openSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, copyFileSync, linkSync, openSync, writeFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { Embedder } from '../embedding/embedder.js';
+import { diskFullOr } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { Paper } from '../papers/paper.js';
 import type { SourceProblem } from '../papers/problems.js';
@@ -152,13 +153,29 @@ function* paperLineSteps(path: string, records: readonly (IndexedPaper | null)[]
     for (let start = 0; start < records.length; start += 1000) {
       const lines = records.slice(start, start + 1000).map((r) => `${JSON.stringify(r)}\n`);
       for (const line of lines) offsets.push(offsets.at(-1)! + Buffer.byteLength(line));
-      writeSync(fd, lines.join(''));
+      writeFileSync(fd, lines.join('')); // continues a short write, as writeSync does not
       yield;
     }
   } finally {
     closeSync(fd);
   }
   return offsets;
+}
+
+/** Writes every file of a generation into its folder; the manifest switch is the caller's. */
+async function writeGeneration(plan: ChangePlan, dir: string, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick) {
+  const { labels } = plan;
+  const graph = await writeGraph(plan, dir, vector, options, tick);
+  options.onProgress?.({ phase: 'saving', done: 0, total: labels.length });
+  const records = await writeSentences(plan, dir, vector, options, tick);
+  const offsets = await runCooperatively(paperLineSteps(join(dir, FILES.papers), records), tick);
+  const sourceRecords = labels.map((l) => (l.kind === 'dead' ? null : l.paper.paper));
+  const catalog = Catalog.fromRecords(records, sourceRecords, offsets);
+  await writeFile(join(dir, FILES.catalog), catalog.serialize());
+  options.onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
+  const bm25 = await runCooperatively(Bm25Index.buildSteps(records.map((r) => r ?? undefined)), tick);
+  await writeFile(join(dir, FILES.lexical), bm25.serialize());
+  return { graph, records, catalog, bm25 };
 }
 
 /**
@@ -184,17 +201,11 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const { labels, fresh } = plan;
   onProgress?.({ phase: 'indexing', done: 0, total: fresh.length });
   const { generation, dir } = newGenerationDir(indexDir);
-  const graph = await writeGraph(plan, dir, vector, options, tick);
-  onProgress?.({ phase: 'saving', done: 0, total: labels.length });
-  const records = await writeSentences(plan, dir, vector, options, tick);
-  const offsets = await runCooperatively(paperLineSteps(join(dir, FILES.papers), records), tick);
-  const sourceRecords = labels.map((l) => (l.kind === 'dead' ? null : l.paper.paper));
-  const catalog = Catalog.fromRecords(records, sourceRecords, offsets);
-  await writeFile(join(dir, FILES.catalog), catalog.serialize());
-  onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
-  const bm25 = await runCooperatively(Bm25Index.buildSteps(records.map((r) => r ?? undefined)), tick);
-  await writeFile(join(dir, FILES.lexical), bm25.serialize());
-
+  const { graph, records, catalog, bm25 } = await writeGeneration(plan, dir, vector, options, tick).catch(async (error: unknown) => {
+    // Never made live, so of no use: its space is given back at once (a full disk needs it).
+    await rm(dir, { recursive: true, force: true });
+    throw diskFullOr(error, dir);
+  });
   const manifest = await commitGeneration(indexDir, generation, {
     model: options.model,
     hnsw: plan.hnsw,

@@ -264,7 +264,7 @@ describe('/ask rendering of hostile paper data', () => {
   const hit = fc.record({
     id: fc.stringMatching(/^[\w.:/-]{1,64}$/),
     arxiv: fc.boolean(),
-    // paperLinks throws on a title with a lone surrogate (see faults.test.ts); the renderer is tested here.
+    // paperLinks throws on a title with a lone surrogate (see tests/faults/index-faults.test.ts); the renderer is tested here.
     title: hostileText.filter((t) => !LONE_SURROGATE.test(t)),
     authors: fc.option(fc.array(hostileText, { maxLength: 6 }), { nil: undefined }),
     date: fc.option(fc.constantFrom('2025-03-12', '2023-06-23'), { nil: undefined }),

@@ -1,4 +1,5 @@
 import fs, { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isDailyDue, localTime, minutesOf } from '../../src/util/local-time.js';
@@ -44,12 +45,17 @@ describe('bot state on disk', () => {
     const before = readFileSync(join(dir, 'bot', 'state.json'), 'utf8');
 
     // The crash: the write gets half of its bytes onto disk, then nothing more runs (no rename, no
-    // clean-up), which leaves what a killed process leaves. write-file-atomic calls fs at call time.
-    const write = vi.spyOn(fs, 'write').mockImplementation(((fd: number, data: string, ...rest: unknown[]) => {
-      fs.writeSync(fd, String(data).slice(0, String(data).length / 2));
-      (rest.at(-1) as (error: Error) => void)(new Error('killed mid-write'));
-    }) as unknown as typeof fs.write);
-    const unlink = vi.spyOn(fs, 'unlink').mockImplementation(((_path: string, done: (error: null) => void) => done(null)) as unknown as typeof fs.unlink);
+    // clean-up), which leaves what a killed process leaves. The atomic write (util/atomic-write.ts)
+    // writes through a FileHandle and cleans up with fs/promises' rm, whose named export is synced here.
+    const probe = await fs.promises.open(join(dir, 'probe'), 'w');
+    const handles = Object.getPrototypeOf(probe) as { writeFile: (data: string) => Promise<void> };
+    await probe.close();
+    const write = vi.spyOn(handles, 'writeFile').mockImplementation(async function (this: fs.promises.FileHandle, data: string) {
+      await this.write(String(data).slice(0, String(data).length / 2));
+      throw new Error('killed mid-write');
+    });
+    const unlink = vi.spyOn(fs.promises, 'rm').mockResolvedValue(undefined);
+    syncBuiltinESMExports();
     try {
       await expect(
         state.update((s) => {
@@ -60,6 +66,7 @@ describe('bot state on disk', () => {
     } finally {
       write.mockRestore();
       unlink.mockRestore();
+      syncBuiltinESMExports();
     }
 
     const files = readdirSync(join(dir, 'bot'));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { confineWrite } from '../../util/paths.js';
