@@ -10,7 +10,7 @@ import { runCli } from '../setup/cli.js';
 import { seededDataDir, tempDir } from '../setup/engine.js';
 import { startHfServer, type HfServer } from '../setup/hf-server.js';
 import { SEEDS } from '../setup/paths.js';
-import { ADMIN, MEMBER, pollFor, startTwin, str, type Twin } from '../setup/twin.js';
+import { ADMIN, MEMBER, OTHER, pollFor, startTwin, str, type Twin } from '../setup/twin.js';
 
 /**
  * Stopping the bot process (README, "Stopping the bot"): a signal cancels a reload in flight and
@@ -57,12 +57,12 @@ describe('stopping the bot process', () => {
     return bot;
   }
 
-  it('SIGTERM during a large /reload cancels it: a clean exit before the deadline, nothing committed, and the next start serves', async () => {
+  it('SIGTERM during a large /reload with 50 /ask in flight cancels it: a clean exit before the deadline, no error, nothing committed, and the next start serves', async () => {
     twin = await startTwin();
     await registerCommands(loadBotConfig({ DISCORD_TOKEN: twin.twin.botToken, DISCORD_API_BASE: twin.twin.restUrl, DISCORD_GUILD_ID: twin.twin.guildId }));
     const dataDir = seededDataDir();
     const extra = tempDir('paperscout-extra-');
-    const env = { PAPERSCOUT_DATA_DIR: dataDir, PAPERSCOUT_SOURCES: `${SEEDS},${extra}` };
+    const env = { PAPERSCOUT_DATA_DIR: dataDir, PAPERSCOUT_SOURCES: `${SEEDS},${extra}`, ASK_RATE_LIMIT_COUNT: '1000' };
     const bot = start(env);
     await bot.logged('bot ready');
     const manifest = join(dataDir, 'index', 'manifest.json');
@@ -78,9 +78,18 @@ describe('stopping the bot process', () => {
       60_000,
     );
 
+    // 50 questions from two members arrive together, then the signal, while they are being answered.
+    const channel = twin.twin.channel(twin.channelId);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        channel.user(i % 2 ? MEMBER : OTHER).runSlashCommand({ name: 'ask', options: [str('question', `how do MLPs scale on vision tasks? (${i})`)] }),
+      ),
+    );
     bot.child.kill('SIGTERM');
     const { code } = await exitWithin(bot);
     expect(code, bot.output()).toBe(0);
+    // Questions in flight are answered or dropped at the stop, never turned into errors or incidents.
+    expect(bot.lines().filter((l) => Number(l.level) >= 50), bot.output()).toEqual([]);
     const messages = bot.lines().map((l) => l.msg);
     expect(messages).toContain('reload cancelled');
     expect(messages).toContain('stopped');
