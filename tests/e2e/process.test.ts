@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DigitalDiscord } from 'discord-digital-twin';
 import { ChannelType } from 'discord.js';
 import { seededDataDir, tempDir } from '../setup/engine.js';
-import { MODELS, ROOT, SEEDS } from '../setup/paths.js';
+import { spawnBot } from '../setup/bot-process.js';
+import { ROOT } from '../setup/paths.js';
 
 const BOT = join(ROOT, 'dist', 'bot', 'main.js');
 
@@ -19,29 +20,13 @@ describe('the bot process', () => {
     });
     await twin.start();
     try {
-      const child = spawn('node', [BOT], {
-        cwd: tempDir(),
-        env: {
-          PATH: process.env.PATH,
-          DISCORD_TOKEN: twin.botToken,
-          DISCORD_API_BASE: twin.restUrl,
-          PAPERSCOUT_DATA_DIR: seededDataDir(),
-          PAPERSCOUT_MODELS_DIR: MODELS,
-          PAPERSCOUT_SOURCES: SEEDS,
-          MODEL_OFFLINE: 'true',
-    PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
-          LOG_LEVEL: 'debug',
-        },
-      });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d));
-      child.stderr.on('data', (d: Buffer) => (output += d));
-      const deadline = Date.now() + 30_000;
-      while (!output.includes('"bot ready"') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-      expect(output).toContain('"bot ready"');
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
+      const bot = spawnBot(twin, { PAPERSCOUT_DATA_DIR: seededDataDir(), LOG_LEVEL: 'debug' });
+      await bot.logged('bot ready', 30_000);
+      expect(bot.output()).toContain('"bot ready"');
+      bot.child.kill('SIGTERM');
+      const { code } = await bot.exited;
       expect(code).toBe(0);
+      const output = bot.output();
       expect(output).toContain('"stopped"');
       const lines = output.trim().split('\n');
       for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
