@@ -14,7 +14,7 @@ const log = createLogger({ level: config.logLevel });
 // Cancelled, the thread exits where it stands. It must end itself: onnxruntime aborts the whole process
 // when a thread is terminated from outside during a batch. Its generation is never committed (the
 // manifest switch is the commit; a later commit removes the folder). Exiting releases the index lock:
-// proper-lockfile removes the locks a thread holds when it exits.
+// the lock's release runs on the thread's exit event (src/index/lock.ts).
 parentPort!.on('message', (command: BuildThreadCommand) => {
   if (command.type === 'cancel') process.exit(1);
 });

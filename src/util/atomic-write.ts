@@ -9,7 +9,7 @@ import { diskFullOr } from '../errors.js';
  * continues a short write, which then fails with ENOSPC and leaves the old file as it was.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}`;
+  const temporary = temporaryPath(path);
   try {
     const file = await open(temporary, 'w');
     try {
@@ -23,4 +23,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(temporary, { force: true });
     throw diskFullOr(error, path);
   }
+}
+
+/** Where writeFileAtomic writes before its rename: what a crash can leave behind, to be swept. */
+export function temporaryPath(path: string): string {
+  return `${path}.${randomBytes(6).toString('hex')}`;
 }

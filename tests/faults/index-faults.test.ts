@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { temporaryPath } from '../../src/util/atomic-write.js';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { ModelUnavailableError, NoPapersError } from '../../src/errors.js';
@@ -57,9 +57,9 @@ describe('a crash between writing a generation and switching the manifest', () =
     // The half-written generation: a truncated graph and nothing else.
     mkdirSync(join(dir, 'gen-crashed-xyz'));
     writeFileSync(join(dir, 'gen-crashed-xyz', 'hnsw.bin'), readFileSync(join(dir, before, 'hnsw.bin')).subarray(0, 1000));
-    // The temporary manifest write-file-atomic leaves when killed before its rename: `manifest.json.<hash>`.
-    const tmpManifest = (writeFileAtomic as unknown as { _getTmpname: (f: string) => string })._getTmpname(manifestPath(dir));
-    expect(basename(tmpManifest)).toMatch(/^manifest\.json\.\d+$/);
+    // The temporary manifest an atomic write leaves when killed before its rename: `manifest.json.<hex>`.
+    const tmpManifest = temporaryPath(manifestPath(dir));
+    expect(basename(tmpManifest)).toMatch(/^manifest\.json\.[0-9a-f]+$/);
     const crashed = JSON.stringify({ ...JSON.parse(manifestText), generation: 'gen-crashed-xyz' });
     writeFileSync(tmpManifest, crashed.slice(0, crashed.length / 2));
 
