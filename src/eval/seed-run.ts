@@ -28,6 +28,8 @@ export interface SeedReport {
   outOfDomain: number;
   createdAt: string;
   variants: Record<string, RetrievalScores>;
+  /** Papers asked for by their title. */
+  titles: number;
   titleMrr: number;
   calibration: Calibration;
   confidence: { inDomain: Spread; outOfDomain: Spread; configured: number };
@@ -73,6 +75,7 @@ export async function runSeed(opts: SeedOptions): Promise<SeedReport> {
     outOfDomain: outOfDomain.length,
     createdAt: new Date().toISOString(),
     variants: rows,
+    titles: titles.length,
     titleMrr,
     calibration,
     confidence: { inDomain: spread(inDomainConfidence), outOfDomain: spread(outOfDomainConfidence), configured: config.lowConfidenceThreshold },
@@ -88,7 +91,7 @@ export function seedTable(report: SeedReport): string {
   for (const [name, s] of Object.entries(report.variants).sort((a, b) => b[1].hitAt1 - a[1].hitAt1 || b[1].mrr - a[1].mrr)) {
     out.push(`${name.padEnd(28)}${pct(s.hitAt1)}${pct(s.hitAt3)}  ${s.mrr.toFixed(3)}`);
   }
-  out.push('', `title → paper MRR (all papers): ${report.titleMrr.toFixed(3)}`);
+  out.push('', `title → paper MRR (all ${report.titles} papers): ${report.titleMrr.toFixed(3)}`);
   const { inDomain, outOfDomain: ood, configured } = report.confidence;
   const fmt = (x: Spread) => `min ${x.min.toFixed(3)}, median ${x.median.toFixed(3)}, max ${x.max.toFixed(3)}`;
   out.push(`confidence of the best match: in-domain ${fmt(inDomain)}; out-of-domain ${fmt(ood)}`);
