@@ -46,7 +46,7 @@ export async function runHf(options: SetOptions): Promise<HfReport> {
     return {
       set: 'hf',
       model: engine.config.model.id,
-      papers: data.papers.length,
+      papers: engine.stats().papers,
       questions: data.questions.length,
       createdAt: new Date().toISOString(),
       limits,

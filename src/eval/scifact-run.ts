@@ -50,7 +50,7 @@ export async function runSciFact(options: SetOptions & { split: SciFactSplit }):
       set: 'scifact',
       split: options.split,
       model: engine.config.model.id,
-      papers: data.papers.length,
+      papers: engine.stats().papers,
       claims: data.claims.length,
       createdAt: new Date().toISOString(),
       limits,
