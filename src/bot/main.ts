@@ -4,7 +4,7 @@ import { loadBotConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, showsSta
 import { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { startBot } from './bot.js';
+import { startBot, type RunningBot } from './bot.js';
 import { stopOnSignals } from './shutdown.js';
 
 /** The bot process: load the index once, log in, answer until SIGINT/SIGTERM. */
@@ -14,7 +14,16 @@ async function main(): Promise<void> {
   const feed = loadFeedConfig();
   const log = createLogger({ level: loadLogLevel('bot'), secrets: [config.token] });
   let lastLogged = 0;
-  const engine = await Engine.open(engineConfig, {
+  let engine: Engine | undefined;
+  let bot: RunningBot | undefined;
+  // Listening before anything starts: a signal during start-up (as soon as "bot ready" is logged, or
+  // before) stops what has started so far, instead of Node's default of dying mid-step.
+  stopOnSignals(log, async (onStep) => {
+    await bot?.stop(onStep);
+    onStep('closing the index');
+    await engine?.close();
+  });
+  engine = await Engine.open(engineConfig, {
     log,
     // Reloads (by /reload or the daily refresh) build in a worker thread, so interactions never wait on them.
     buildInThread: true,
@@ -24,14 +33,10 @@ async function main(): Promise<void> {
       log.info({ file, percent: Math.round(percent) }, 'downloading the model from the Hugging Face hub');
     },
   });
-  const bot = await startBot({ engine, config, feed, dataDir: engineConfig.dataDir, log }).catch(async (error: unknown) => {
-    await engine.close();
+  const opened = engine;
+  bot = await startBot({ engine: opened, config, feed, dataDir: engineConfig.dataDir, log }).catch(async (error: unknown) => {
+    await opened.close();
     throw error;
-  });
-  stopOnSignals(log, async (onStep) => {
-    await bot.stop(onStep);
-    onStep('closing the index');
-    await engine.close();
   });
 }
 

@@ -24,8 +24,8 @@ describe('the bot process', () => {
       await bot.logged('bot ready', 30_000);
       expect(bot.output()).toContain('"bot ready"');
       bot.child.kill('SIGTERM');
-      const { code } = await bot.exited;
-      expect(code).toBe(0);
+      const { code, signal } = await bot.exited;
+      expect({ code, signal }, bot.output()).toEqual({ code: 0, signal: null });
       const output = bot.output();
       expect(output).toContain('"stopped"');
       const lines = output.trim().split('\n');
