@@ -12,6 +12,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
 import { dot } from '../search/vectors.js';
+import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
 import { buildInThread } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
@@ -241,17 +242,20 @@ export class Engine {
     });
     const finished = performance.now();
     const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100;
+    const lowConfidence = confidence < this.config.lowConfidenceThreshold;
+    const answer = composeAnswer({ query: text, lowConfidence, offset, results });
     return {
       query: text,
       truncated,
       tookMs: Math.round((finished - started) * 10) / 10,
       timings: { embedMs: ms(started, embedded), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
       confidence,
-      lowConfidence: confidence < this.config.lowConfidenceThreshold,
+      lowConfidence,
       searched: snap.count,
       offset,
       hasMore: ranked.length > offset + k,
       results,
+      ...(answer && { answer }),
     };
   }
 

@@ -21,6 +21,20 @@ export interface AskHit extends PaperCard {
   summary: ExcerptSentence[];
 }
 
+/** A sentence of the answer, verbatim from the abstract of the result it cites. */
+export interface AnswerSentence {
+  text: string;
+  /** The cited result's rank, on the page shown. */
+  rank: number;
+  /** The cited result's paper id. */
+  id: string;
+}
+
+/** One to three sentences, from the top results, that answer the question together. */
+export interface Answer {
+  sentences: AnswerSentence[];
+}
+
 export interface AskResult {
   query: string;
   /** True when the question was cut to the length limit. */
@@ -38,6 +52,8 @@ export interface AskResult {
   /** Whether more results follow this page. */
   hasMore: boolean;
   results: AskHit[];
+  /** Composed from the first page only, and never when `lowConfidence`. */
+  answer?: Answer;
 }
 
 export interface SimilarHit extends PaperCard {

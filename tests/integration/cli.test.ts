@@ -26,7 +26,9 @@ describe('paperscout CLI', () => {
   it('prints the documented JSON schema with --json', async () => {
     const run = await cli(['ask', '--json', '-k', '3', 'how do MLPs scale on vision tasks?']);
     const json = JSON.parse(run.stdout);
-    expect(Object.keys(json).sort()).toEqual(['lowConfidence', 'query', 'results', 'tookMs']);
+    expect(Object.keys(json).sort()).toEqual(['answer', 'lowConfidence', 'query', 'results', 'tookMs']);
+    expect(Object.keys(json.answer.sentences[0]).sort()).toEqual(['id', 'rank', 'text']);
+    expect(json.answer.sentences[0]).toMatchObject({ rank: 1, id: '2306.13575' });
     expect(json.results).toHaveLength(3);
     expect(Object.keys(json.results[0]).sort()).toEqual(['id', 'matched', 'rank', 'score', 'summary', 'title', 'url']);
     expect(json.results[0]).toMatchObject({ rank: 1, id: '2306.13575', url: 'https://arxiv.org/abs/2306.13575' });

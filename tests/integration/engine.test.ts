@@ -8,7 +8,9 @@ import { InvalidQuestionError, ReloadInProgressError, UnknownPaperError } from '
 import { EmbeddingCache } from '../../src/index/embedding-cache.js';
 import { readManifest } from '../../src/index/generation.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
-import { SEEDS } from '../setup/paths.js';
+import { ROOT, SEEDS } from '../setup/paths.js';
+
+const EVAL = join(ROOT, 'tests/eval');
 
 const SCALING_MLPS = '2306.13575';
 
@@ -123,6 +125,41 @@ describe('engine over the seed', () => {
     expect(mlp.length).toBeGreaterThan(3);
     for (const s of mlp) expect(s.title.toLowerCase()).toContain('mlp');
     expect(engine.suggest('scaling ml')[0]!.id).toBe(SCALING_MLPS);
+  });
+
+  it('answers with sentences verbatim from the abstracts of the shown results they cite', async () => {
+    const questions = readFileSync(join(EVAL, 'questions.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 6)
+      .map((line) => (JSON.parse(line) as { question: string }).question);
+    let answered = 0;
+    for (const question of ['how do MLPs scale on vision tasks?', ...questions]) {
+      const result = await engine.ask(question);
+      if (result.lowConfidence) continue;
+      answered++;
+      const sentences = result.answer?.sentences ?? [];
+      expect(sentences.length, question).toBeGreaterThanOrEqual(1);
+      expect(sentences.length, question).toBeLessThanOrEqual(3);
+      expect(sentences[0]!.rank, question).toBe(1);
+      for (const sentence of sentences) {
+        const cited = result.results.find((hit) => hit.rank === sentence.rank);
+        expect(cited?.id, question).toBe(sentence.id);
+        expect(engine.paper(sentence.id).abstract, question).toContain(sentence.text);
+      }
+    }
+    expect(answered).toBeGreaterThanOrEqual(5);
+    expect((await engine.ask('how do MLPs scale on vision tasks?')).answer!.sentences[0]!.id).toBe(SCALING_MLPS);
+  });
+
+  it('composes no answer for an out-of-domain question (low confidence) or past the first page', async () => {
+    const outOfDomain = readFileSync(join(EVAL, 'out-of-domain.txt'), 'utf8').split('\n')[0]!;
+    const weak = await engine.ask(outOfDomain);
+    expect(weak.lowConfidence).toBe(true);
+    expect(weak.answer).toBeUndefined();
+    const second = await engine.ask('how do MLPs scale on vision tasks?', { offset: 5 });
+    expect(second.results[0]!.rank).toBe(6);
+    expect(second.answer).toBeUndefined();
   });
 
   it('lists the day ranked by list position when no upvotes are known, with a TL;DR each', () => {

@@ -9,6 +9,7 @@ import { formatDuration, renderReloadSummary, renderStats } from '../../src/bot/
 import { escapeMarkdown, relevanceBar } from '../../src/bot/render/text.js';
 import type { AskHit } from '../../src/engine/results.js';
 import {
+  arxivId,
   askHit,
   askResult,
   customIds,
@@ -37,6 +38,11 @@ function hostile(n: number): string {
 
 function expectNoUnescapedMentions(payload: MessagePayload): void {
   for (const text of visibleTexts(payload)) expect(unescaped(text, '@<')).toEqual([]);
+}
+
+/** The same, where the only unescaped `<` allowed open a link's URL (`[1](<https://…>)`, which unfurls no preview). */
+function expectNoMentionsBesideQuietLinks(payload: MessagePayload): void {
+  for (const text of visibleTexts(payload)) expect(unescaped(text.replaceAll('](<https://', ']('), '@<')).toEqual([]);
 }
 
 describe('renderAsk', () => {
@@ -153,6 +159,55 @@ describe('renderAsk', () => {
     expect(strong.content).not.toContain('No paper matches');
     expect(strong.content).not.toContain('⚠️');
     expect(weak.embeds[0]!.color).not.toBe(strong.embeds[0]!.color);
+  });
+
+  it('shows the answer above the list, each sentence escaped and cited as [n] linked to its paper without a preview', () => {
+    const result = askResult(3, {
+      answer: {
+        sentences: [
+          { text: 'MLPs *scale* well @everyone.', rank: 1, id: arxivId(1) },
+          { text: 'Vision MLPs improve [x](y).', rank: 3, id: arxivId(3) },
+        ],
+      },
+    });
+    const payload = renderAsk({ result, total: 3 });
+    expectWithinDiscordLimits(payload);
+    expectNoMentionsBesideQuietLinks(payload);
+    const lines = payload.content.split('\n');
+    expect(lines[0]).toBe('🔎 how do MLPs scale on vision tasks?');
+    expect(lines[1]).toBe(
+      `💡 MLPs \\*scale\\* well \\@everyone. \\[[1](<https://arxiv.org/abs/${arxivId(1)}>)\\] ` +
+        `Vision MLPs improve \\[x\\]\\(y\\). \\[[3](<https://arxiv.org/abs/${arxivId(3)}>)\\]`,
+    );
+    expect(payload.embeds.map((e) => e.title!.split('.')[0])).toEqual(['1', '2', '3']);
+  });
+
+  it('shows no answer line without an answer, and the low-confidence reply says there is none', () => {
+    expect(renderAsk({ result: askResult(5), total: 5 }).content).not.toContain('💡');
+    const weak = renderAsk({ result: askResult(5, { lowConfidence: true }), total: 5 });
+    expect(weak.content).not.toContain('💡');
+    expect(weak.content).toContain('so there is no answer');
+  });
+
+  it('fits a long answer beside a long question within the content limit, dropping whole sentences first', () => {
+    const long = (n: number) => ({ text: `${'Scaling MLPs @here '.repeat(40)}${n}.`, rank: n, id: arxivId(n) });
+    const result = askResult(3, { query: hostile(500), answer: { sentences: [long(1), long(2), long(3)] } });
+    const payload = renderAsk({ result, total: 3 });
+    expectWithinDiscordLimits(payload);
+    expectNoMentionsBesideQuietLinks(payload);
+    const answer = payload.content.split('\n').find((l) => l.startsWith('💡'))!;
+    expect(answer).toContain(`[1](<https://arxiv.org/abs/${arxivId(1)}>)`);
+    expect(answer).not.toContain(`[3](<`);
+    expect(payload.content.endsWith('…')).toBe(false);
+  });
+
+  it('cuts a first answer sentence too long on its own, keeping its citation', () => {
+    const result = askResult(1, { answer: { sentences: [{ text: 'MLPs scale. '.repeat(300), rank: 1, id: arxivId(1) }] } });
+    const payload = renderAsk({ result, total: 1 });
+    expectWithinDiscordLimits(payload);
+    const answer = payload.content.split('\n')[1]!;
+    expect(answer).toContain('…');
+    expect(answer.endsWith(`\\[[1](<https://arxiv.org/abs/${arxivId(1)}>)\\]`)).toBe(true);
   });
 
   it('notes when the question was truncated, and only then', () => {

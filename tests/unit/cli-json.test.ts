@@ -82,4 +82,17 @@ describe('askJson: the public --json schema of ask', () => {
     const json = askJson(result([hit()]));
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
+
+  it('adds the answer after the results, with exactly text, rank and id per sentence', () => {
+    const sentences = [{ text: 'We show that MLPs improve with scale.', rank: 1, id: '2306.13575' }];
+    const json = askJson({ ...result([hit()]), answer: { sentences } });
+    expect(Object.keys(json)).toEqual(['query', 'tookMs', 'lowConfidence', 'results', 'answer']);
+    expect(json.answer).toEqual({ sentences });
+    expect(Object.keys(json.answer!.sentences[0]!)).toEqual(['text', 'rank', 'id']);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('has no answer field when none was composed', () => {
+    expect('answer' in askJson(result([hit()]))).toBe(false);
+  });
 });

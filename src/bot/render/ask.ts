@@ -1,12 +1,34 @@
 import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
-import type { AskHit, AskResult } from '../../engine/results.js';
+import type { Answer, AskHit, AskResult } from '../../engine/results.js';
 import { encodeButton, questionHash } from '../custom-ids.js';
 import { authorLine, linkLine } from './paper-parts.js';
-import { button, COLORS, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
-import { escapeMarkdown, relevanceBar, unescapeMarkdown } from './text.js';
+import { button, COLORS, link, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
+import { escapeMarkdown, LIMITS, relevanceBar, truncate, unescapeMarkdown } from './text.js';
 
 export const ASK_PAGE_SIZE = 5;
 const QUESTION_PREFIX = '🔎 ';
+const ANSWER_PREFIX = '💡 ';
+
+/**
+ * The answer line: each sentence followed by its citation, `[1]` linked to the cited paper, within
+ * `room` characters. Sentences that do not fit are left out whole; only a first sentence too long on
+ * its own is shortened.
+ */
+function answerLine(answer: Answer, hits: readonly AskHit[], room: number): string | undefined {
+  let line = ANSWER_PREFIX;
+  for (const sentence of answer.sentences) {
+    const url = hits.find((hit) => hit.rank === sentence.rank && hit.id === sentence.id)?.url;
+    if (!url) continue;
+    const citation = `\\[${link(String(sentence.rank), url, { preview: false })}\\]`;
+    const space = line === ANSWER_PREFIX ? '' : ' ';
+    const text = escapeMarkdown(sentence.text);
+    const fits = line.length + space.length + text.length + 1 + citation.length <= room;
+    if (fits) line += `${space}${text} ${citation}`;
+    else if (line === ANSWER_PREFIX) line += `${truncate(text, room - line.length - 1 - citation.length)} ${citation}`;
+    else break;
+  }
+  return line === ANSWER_PREFIX || line.length > room ? undefined : line;
+}
 
 function hitEmbed(hit: AskHit, lowConfidence: boolean, votes: VoteCounts): APIEmbed {
   const summary = hit.summary.map((s) => (s.matched ? `**${escapeMarkdown(s.text)}**` : escapeMarkdown(s.text))).join(' ');
@@ -38,8 +60,13 @@ export function renderAsk({ result, total, votes }: AskPage): MessagePayload {
   const last = Math.min(total, offset + results.length);
   const lines = [`${QUESTION_PREFIX}${escapeMarkdown(result.query)}`];
   if (result.truncated) lines.push('-# Your question was long, so only its beginning was searched.');
+  if (result.answer) {
+    const room = LIMITS.content - lines.join('\n').length - 1;
+    const answer = answerLine(result.answer, results, room);
+    if (answer) lines.push(answer);
+  }
   if (result.lowConfidence) {
-    lines.push('⚠️ **No paper matches this question well.** These are the closest leads, not answers.');
+    lines.push('⚠️ **No paper matches this question well**, so there is no answer. These are the closest leads, not answers.');
   }
   if (!results.length) lines.push('No results.');
   const embeds = results.map((hit) => hitEmbed(hit, result.lowConfidence, votes));

@@ -39,11 +39,13 @@ export function row(...buttons: APIButtonComponentWithCustomId[]): ButtonRow {
   return { type: ComponentType.ActionRow, components: buttons.slice(0, 5) };
 }
 
-/** A markdown link whose URL cannot end the link early. */
-/** A markdown link whose URL can neither end the link early nor carry mention or markdown syntax. */
-export function link(text: string, url: string): string {
+/**
+ * A markdown link whose URL can neither end the link early nor carry mention or markdown syntax.
+ * `preview: false` wraps the URL in `<>`, so a link in a message's content unfurls no preview.
+ */
+export function link(text: string, url: string, options: { preview?: boolean } = {}): string {
   const safe = url.replace(/\s/g, '%20').replace(/[)<>@]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[${text}](${safe})`;
+  return options.preview === false ? `[${text}](<${safe}>)` : `[${text}](${safe})`;
 }
 
 /** Vote counts of the papers shown, for this server; undefined outside a server (no vote buttons). */

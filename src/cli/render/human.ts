@@ -5,10 +5,15 @@ import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../e
 export interface Style {
   bold(text: string): string;
   dim(text: string): string;
+  /** Text that opens url when clicked, where the terminal can; plain text elsewhere. */
+  link(text: string, url: string): string;
 }
 
-export const plainStyle: Style = { bold: (t) => `«${t}»`, dim: (t) => t };
-export const ansiStyle: Style = { bold: (t) => styleText('bold', t), dim: (t) => styleText('dim', t) };
+// OSC 8, the terminal hyperlink; terminals without it show just the text.
+const hyperlink = (text: string, url: string) => `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`;
+
+export const plainStyle: Style = { bold: (t) => `«${t}»`, dim: (t) => t, link: (t) => t };
+export const ansiStyle: Style = { bold: (t) => styleText('bold', t), dim: (t) => styleText('dim', t), link: hyperlink };
 
 function wrap(text: string, width = 96, indent = '   '): string {
   const lines: string[] = [];
@@ -30,8 +35,15 @@ const percent = (value: number) => `${Math.round(value * 100)}%`;
 export function formatAsk(result: AskResult, style: Style): string {
   const out: string[] = [];
   if (result.truncated) out.push(style.dim('(Your question was long, so only its beginning was used.)'));
+  if (result.answer) {
+    const cited = result.answer.sentences.map((sentence) => {
+      const url = result.results.find((hit) => hit.rank === sentence.rank)?.url ?? '';
+      return `${sentence.text} ${style.link(`[${sentence.rank}]`, url)}`;
+    });
+    out.push(style.bold('Answer'), wrap(cited.join(' ')), '');
+  }
   if (result.lowConfidence) {
-    out.push('No paper matches this question well. The closest ones, as leads rather than answers:');
+    out.push('No paper matches this question well, so there is no answer. The closest ones, as leads rather than answers:');
   }
   for (const hit of result.results) {
     const meta = [hit.date, hit.authors?.slice(0, 3).join(', ')].filter(Boolean).join(' · ');

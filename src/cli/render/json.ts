@@ -1,14 +1,16 @@
-import type { AskResult } from '../../engine/results.js';
+import type { AnswerSentence, AskResult } from '../../engine/results.js';
 
 /**
  * The public `--json` schema of `ask`: documented in the README, so fields are only ever added.
- * `summary` is plain text; `matched` is the sentence of it that best answers the question.
+ * `summary` is plain text; `matched` is the sentence of it that best answers the question. `answer`
+ * is present only when one was composed (first page, not `lowConfidence`).
  */
 export interface AskJson {
   query: string;
   tookMs: number;
   lowConfidence: boolean;
   results: { rank: number; id: string; title: string; url: string; score: number; summary: string; matched: string }[];
+  answer?: { sentences: AnswerSentence[] };
 }
 
 export function askJson(result: AskResult): AskJson {
@@ -25,5 +27,6 @@ export function askJson(result: AskResult): AskJson {
       summary: hit.summary.map((s) => s.text).join(' '),
       matched: hit.summary.find((s) => s.matched)?.text ?? '',
     })),
+    ...(result.answer && { answer: { sentences: result.answer.sentences.map(({ text, rank, id }) => ({ text, rank, id })) } }),
   };
 }
