@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import { words } from './words.js';
+import { compoundWords } from './words.js';
 
 // Function words carry no topic; dropping them keeps BM25 from rewarding "the" and "of".
 const STOPWORDS = new Set(
@@ -11,12 +11,27 @@ const STOPWORDS = new Set(
   with would you your yours yourself yourselves also via using use used based paper propose proposed show shows`.split(/\s+/),
 );
 
-/** Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. */
+const MAX_TERM_CHARS = 40;
+
+const stem = (word: string) => (/^\p{L}+$/u.test(word) ? stemmer(word) : word);
+
+/**
+ * Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. A compound
+ * ("CIFAR-10", "ResNet50", "pre-trained") gives its parts and also its parts joined ("cifar10",
+ * "pretrain"), so it meets every way of typing it; a lone letter of a compound is no term.
+ */
 export function terms(text: string): string[] {
   const result: string[] = [];
-  for (const word of words(text)) {
-    if (STOPWORDS.has(word) || word.length > 40) continue;
-    result.push(/^\p{L}+$/u.test(word) ? stemmer(word) : word);
+  const keep = (word: string) => {
+    if (!STOPWORDS.has(word) && word.length <= MAX_TERM_CHARS) result.push(stem(word));
+  };
+  for (const { joined, parts } of compoundWords(text)) {
+    if (parts.length === 1) {
+      keep(joined);
+      continue;
+    }
+    for (const part of parts) if (part.length > 1 || /\p{N}/u.test(part)) keep(part);
+    keep(joined);
   }
   return result;
 }
