@@ -31,7 +31,7 @@ export function topN(scores: Float32Array | Float64Array, n: number, isCandidate
 }
 
 const MAGIC = 'PSBM';
-// 2: compounds split at hyphens and letter–digit boundaries (text/terms.ts).
+// 2: compounds split where letters meet digits too (text/terms.ts).
 const VERSION = 2;
 
 /**

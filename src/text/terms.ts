@@ -17,21 +17,16 @@ const stem = (word: string) => (/^\p{L}+$/u.test(word) ? stemmer(word) : word);
 
 /**
  * Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. A compound
- * ("CIFAR-10", "ResNet50", "pre-trained") gives its parts and also its parts joined ("cifar10",
- * "pretrain"), so it meets every way of typing it; a lone letter of a compound is no term.
+ * ("CIFAR-10", "ResNet50") gives its parts, so it meets every way of typing it ("cifar 10"); a lone
+ * letter of a compound is no term.
  */
 export function terms(text: string): string[] {
   const result: string[] = [];
-  const keep = (word: string) => {
-    if (!STOPWORDS.has(word) && word.length <= MAX_TERM_CHARS) result.push(stem(word));
-  };
-  for (const { joined, parts } of compoundWords(text)) {
-    if (parts.length === 1) {
-      keep(joined);
-      continue;
+  for (const parts of compoundWords(text)) {
+    for (const part of parts) {
+      if (parts.length > 1 && part.length === 1 && !/\p{N}/u.test(part)) continue;
+      if (!STOPWORDS.has(part) && part.length <= MAX_TERM_CHARS) result.push(stem(part));
     }
-    for (const part of parts) if (part.length > 1 || /\p{N}/u.test(part)) keep(part);
-    keep(joined);
   }
   return result;
 }

@@ -15,14 +15,14 @@ const HYPHENS = /[-\u2010\u2011]+/u;
  * The words of `text` as people type them, each split into its parts: at hyphens and where letters
  * meet digits, so "CIFAR-10", "CIFAR10" and "cifar 10" all give `cifar` and `10`.
  */
-export function compoundWords(text: string): { joined: string; parts: string[] }[] {
-  const result: { joined: string; parts: string[] }[] = [];
+export function compoundWords(text: string): string[][] {
+  const result: string[][] = [];
   for (const chunk of folded(text).split(/[^\p{L}\p{N}\-\u2010\u2011]+/u)) {
     const parts = chunk
       .split(HYPHENS)
       .flatMap((part) => part.split(/(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u))
       .filter(Boolean);
-    if (parts.length) result.push({ joined: parts.join(''), parts });
+    if (parts.length) result.push(parts);
   }
   return result;
 }

@@ -20,11 +20,10 @@ describe('terms', () => {
     expect(terms('深度学习 模型')).toEqual(['深度学习', '模型']);
   });
 
-  it('splits compounds at hyphens and letter–digit boundaries, keeping them joined too', () => {
-    expect(terms('CIFAR10')).toEqual(['cifar', '10', 'cifar10']);
+  it('splits compounds at hyphens and letter–digit boundaries, dropping their lone letters', () => {
+    expect(terms('CIFAR10')).toEqual(['cifar', '10']);
     expect(terms('CIFAR-10')).toEqual(terms('CIFAR10'));
-    expect(terms('GPT-4 ViT-L/16')).toEqual(['gpt', '4', 'gpt4', 'vit', 'vitl', '16']);
-    expect(terms('pre-trained pretrained')).toEqual(['pre', 'train', 'pretrain', 'pretrain']);
+    expect(terms('GPT-4 ViT-L/16 L')).toEqual(['gpt', '4', 'vit', '16', 'l']);
     expect(terms('pre\u2011trained')).toEqual(terms('pre-trained'));
   });
 
@@ -34,8 +33,8 @@ describe('terms', () => {
       expect(terms(typed).filter((t) => abstract.has(t)), typed).toEqual(terms(typed));
   });
 
-  it('keeps words with digits unstemmed, and stems their letter parts', () => {
-    expect(terms('resnets resnet50s')).toEqual(['resnet', 'resnet', '50', 'resnet50s']);
+  it('stems the letter parts of a compound and drops its lone letters', () => {
+    expect(terms('resnets resnet50s ResNet-50')).toEqual(['resnet', 'resnet', '50', 'resnet', '50']);
   });
 
   it('ignores stray hyphens', () => {
