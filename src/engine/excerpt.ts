@@ -57,7 +57,7 @@ const BACKGROUND_CUES =
 const EMPTY_LINES = [
   /https?:\/\/|www\.|github\.com/i,
   /\b(code|models?|data(sets?)?|weights|implementation)\b.{0,40}\b(is|are|will be|has been|have been) (made )?(publicly )?(available|released|open[- ]?sourced)/i,
-  /\bwe (open[- ]?source|release|make (publicly )?available)\b/i,
+  /\bwe (open[- ]?source|release|make (publicly )?available) (all |the |our )?(code|models?|weights|data(sets?)?|implementation|checkpoints)\b/i,
   /^(in recent years|recently|over the (past|last)|nowadays|in the (past|last) (few )?(years|decades?))\b/i,
   /\b(important|crucial|essential|interesting|relevant) for (multiple|many|several|various|a number of) reasons\b/i,
   /\bha(s|ve) (attracted|received|gained|drawn) (much|increasing|considerable|significant|growing|great) (attention|interest)\b/i,

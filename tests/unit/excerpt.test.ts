@@ -91,6 +91,7 @@ describe('sentenceSignals', () => {
     expect(empty('In recent years, transformers have taken over vision.')).toBe(true);
     expect(empty('Diffusion models have attracted much attention.')).toBe(true);
     expect(empty('We show that MLPs improve with scale.')).toBe(false);
+    expect(empty('We release Llama 2, a collection of pretrained and fine-tuned language models.')).toBe(false);
     expect(empty('The available evidence is weak.')).toBe(false);
   });
 });
