@@ -224,20 +224,21 @@ export class Engine {
       return {
         label,
         dense: denseByLabel.get(label) ?? dot(query, snap.vector(label)),
-        sentence: match.bestSimilarity,
+        sentence: match.topSimilarity,
         lexical: lexicalByLabel.get(label) ?? 0,
       };
     });
     const ranked = rankCandidates(evidence, weights);
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
+    const questionTerms = snap.bm25.termWeights(text);
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.paper(candidate.label);
       return {
         ...card(paper),
         rank: offset + i + 1,
         score: Math.min(1, Math.max(0, candidate.score)),
-        summary: queryExcerpt(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!),
+        summary: queryExcerpt(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!, questionTerms),
       };
     });
     const finished = performance.now();

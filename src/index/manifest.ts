@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const FORMAT_VERSION = 3;
+// 4: the lexical index splits compounds at letter–digit boundaries ("CIFAR10" → cifar, 10), so older ones rebuild.
+export const FORMAT_VERSION = 4;
 
 const fileEntry = z.object({ name: z.string().regex(/^[\w.-]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
 

@@ -31,7 +31,8 @@ export function topN(scores: Float32Array | Float64Array, n: number, isCandidate
 }
 
 const MAGIC = 'PSBM';
-const VERSION = 1;
+// 2: compounds split where letters meet digits too (text/terms.ts).
+const VERSION = 2;
 
 /**
  * Okapi BM25 over titles and abstracts; a title counts twice, as titles name what a paper is about.
@@ -88,6 +89,20 @@ export class Bm25Index {
     return new Bm25Index(termIds, offsets, docs, freqs, lengths, count ? total / count : 1, count);
   }
 
+  private idf(df: number): number {
+    return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** The query's distinct terms, each with its IDF; a term no document has gets the highest IDF. */
+  termWeights(query: string): Map<string, number> {
+    const weights = new Map<string, number>();
+    for (const word of terms(query)) {
+      const id = this.termIds.get(word);
+      weights.set(word, this.idf(id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!));
+    }
+    return weights;
+  }
+
   /** Scores every document for the query; labels index the returned array. */
   scores(query: string): Float64Array {
     const scores = new Float64Array(this.lengths.length);
@@ -96,8 +111,7 @@ export class Bm25Index {
       if (id === undefined) continue;
       const start = this.offsets[id]!;
       const end = this.offsets[id + 1]!;
-      const df = end - start;
-      const idf = Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
+      const idf = this.idf(end - start);
       for (let i = start; i < end; i++) {
         const label = this.docs[i]!;
         const tf = this.freqs[i]!;

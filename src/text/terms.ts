@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import { words } from './words.js';
+import { compoundWords } from './words.js';
 
 // Function words carry no topic; dropping them keeps BM25 from rewarding "the" and "of".
 const STOPWORDS = new Set(
@@ -11,12 +11,22 @@ const STOPWORDS = new Set(
   with would you your yours yourself yourselves also via using use used based paper propose proposed show shows`.split(/\s+/),
 );
 
-/** Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. */
+const MAX_TERM_CHARS = 40;
+
+const stem = (word: string) => (/^\p{L}+$/u.test(word) ? stemmer(word) : word);
+
+/**
+ * Lower-cased, accent-free, stemmed content words: the vocabulary of lexical search. A compound
+ * ("CIFAR-10", "ResNet50") gives its parts, so it meets every way of typing it ("cifar 10"); a lone
+ * letter of a compound is no term.
+ */
 export function terms(text: string): string[] {
   const result: string[] = [];
-  for (const word of words(text)) {
-    if (STOPWORDS.has(word) || word.length > 40) continue;
-    result.push(/^\p{L}+$/u.test(word) ? stemmer(word) : word);
+  for (const parts of compoundWords(text)) {
+    for (const part of parts) {
+      if (parts.length > 1 && part.length === 1 && !/\p{N}/u.test(part)) continue;
+      if (!STOPWORDS.has(part) && part.length <= MAX_TERM_CHARS) result.push(stem(part));
+    }
   }
   return result;
 }

@@ -54,6 +54,19 @@ describe('engine over the seed', () => {
     expect(result.results.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('marks the sentence that answers, not the generic opener (issue 10 seed example)', async () => {
+    const top = (await engine.ask('how do MLPs scale on vision tasks?')).results[0]!;
+    const marked = top.summary.filter((s) => s.matched).map((s) => s.text);
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatch(/^We show that the performance of MLPs drastically improves with scale/);
+    expect(top.summary.map((s) => s.text)).not.toContain('Empirical insights into MLPs are important for multiple reasons.');
+  });
+
+  it('meets a compound however it is typed: CIFAR finds the abstract that says CIFAR10', async () => {
+    const result = await engine.ask('scaling plain MLPs on CIFAR and ImageNet');
+    expect(result.results[0]!.id).toBe(SCALING_MLPS);
+  });
+
   it('pages with offset without repeating results', async () => {
     const first = await engine.ask('efficient attention for long sequences', { k: 3 });
     const second = await engine.ask('efficient attention for long sequences', { k: 3, offset: 3 });

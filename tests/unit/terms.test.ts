@@ -15,13 +15,30 @@ describe('terms', () => {
     expect(terms('Ångström')).toEqual(['angstrom']);
   });
 
-  it('splits on anything that is not a letter or digit, in any script', () => {
-    expect(terms('GPT-4/ViT_L16')).toEqual(['gpt', '4', 'vit', 'l16']);
+  it('splits on anything that is not a letter, digit or hyphen, in any script', () => {
+    expect(terms('GPT/ViT_L')).toEqual(['gpt', 'vit', 'l']);
     expect(terms('深度学习 模型')).toEqual(['深度学习', '模型']);
   });
 
-  it('keeps words with digits as they are (not stemmed)', () => {
-    expect(terms('resnets resnet50s')).toEqual(['resnet', 'resnet50s']);
+  it('splits compounds at hyphens and letter–digit boundaries, dropping their lone letters', () => {
+    expect(terms('CIFAR10')).toEqual(['cifar', '10']);
+    expect(terms('CIFAR-10')).toEqual(terms('CIFAR10'));
+    expect(terms('GPT-4 ViT-L/16 L')).toEqual(['gpt', '4', 'vit', '16', 'l']);
+    expect(terms('pre\u2011trained')).toEqual(terms('pre-trained'));
+  });
+
+  it('matches a compound however it is typed', () => {
+    const abstract = new Set(terms('Results on CIFAR10 and ImageNet'));
+    for (const typed of ['CIFAR', 'CIFAR-10', 'cifar 10', 'Cifar10'])
+      expect(terms(typed).filter((t) => abstract.has(t)), typed).toEqual(terms(typed));
+  });
+
+  it('stems the letter parts of a compound and drops its lone letters', () => {
+    expect(terms('resnets resnet50s ResNet-50')).toEqual(['resnet', 'resnet', '50', 'resnet', '50']);
+  });
+
+  it('ignores stray hyphens', () => {
+    expect(terms('- well- -known --')).toEqual(['well', 'known']);
   });
 
   it('drops words longer than 40 characters and empty input', () => {
