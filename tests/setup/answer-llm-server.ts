@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /** How the fake answers the next request. */
 export type LlmReply =
-  /** A chat completion whose message is `content`, after `delayMs` if given. */
-  | { content: string; delayMs?: number; finishReason?: string }
+  /** A chat completion whose message is `content`, after `delayMs` or once `held` settles, if given. */
+  | { content: string; delayMs?: number; held?: Promise<void>; finishReason?: string }
   /** An HTTP error with a JSON body. */
   | { status: number; error?: string }
   /** A 200 whose body is `body`, as is. */
@@ -60,6 +60,7 @@ export async function startLlmServer(): Promise<LlmServer> {
         });
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+      else if (reply.held) void reply.held.then(send);
       else send();
     });
   });
