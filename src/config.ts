@@ -92,6 +92,27 @@ export interface EngineConfig {
    * Default: `info`, the bot's, as only the bot builds in a worker.
    */
   logLevel: LogLevel;
+  /** The user's own model that may write a generated answer (ANSWER_LLM_*). Default: none, off. */
+  answerLlm?: AnswerLlmConfig;
+}
+
+/** An OpenAI-compatible chat-completions server (Ollama, a llama.cpp server, vLLM) that writes answers. */
+export interface AnswerLlmConfig {
+  /**
+   * Base URL of the server (ANSWER_LLM_URL), without a trailing slash; answers are asked with
+   * `POST <url>/chat/completions`. A URL ending in `/chat/completions` is taken as its base. Required to turn it on.
+   */
+  url: string;
+  /** The model's name on that server (ANSWER_LLM_MODEL), e.g. `llama3.2` on Ollama. Required with the URL. */
+  model: string;
+  /** Sent as `Authorization: Bearer <key>` (ANSWER_LLM_KEY). A secret: never logged or echoed. Default: none. */
+  key?: string;
+  /**
+   * How long an answer may take, in ms (ANSWER_LLM_TIMEOUT_SECONDS); a later one is dropped and the
+   * extractive answer stays. Default: 30 s, room for a small model on a CPU to load and write three
+   * sentences, and still well within what someone waits for beside an answer already shown.
+   */
+  timeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -100,7 +121,7 @@ type Env = Record<string, string | undefined>;
 const UNCALIBRATED_THRESHOLD = 0.4;
 
 /** Never echoed back, not even in an error message. */
-const SECRET_VARIABLES = new Set(['DISCORD_TOKEN']);
+const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'ANSWER_LLM_KEY']);
 
 /** Parses env with a schema; every issue is reported as `VARIABLE: problem (got "value")`. */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
@@ -156,6 +177,42 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
     lockTimeoutMs: e.INDEX_LOCK_TIMEOUT_SECONDS * 1000,
     logLevel: e.LOG_LEVEL ?? DEFAULT_LOG_LEVEL.bot,
+    answerLlm: loadAnswerLlmConfig(env),
+  };
+}
+
+const CHAT_COMPLETIONS = /\/chat\/completions\/?$/;
+
+/** An http(s) URL without credentials (a key goes in ANSWER_LLM_KEY, where it is kept out of logs). */
+const serverUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}, 'must be the http(s) base URL of an OpenAI-compatible server, without credentials or query, e.g. http://127.0.0.1:11434/v1 for Ollama');
+
+const answerEnv = z.object({
+  ANSWER_LLM_URL: serverUrl.optional(),
+  ANSWER_LLM_MODEL: z.string().trim().min(1).optional(),
+  ANSWER_LLM_KEY: optionalText,
+  ANSWER_LLM_TIMEOUT_SECONDS: int(1, 600).default(30),
+});
+
+/** The answer model (see AnswerLlmConfig), or undefined when ANSWER_LLM_URL is unset: off, and nothing else changes. */
+export function loadAnswerLlmConfig(env: Env = process.env): AnswerLlmConfig | undefined {
+  const e = parseEnv(answerEnv, env);
+  if (!e.ANSWER_LLM_URL) {
+    if (e.ANSWER_LLM_MODEL) throw new ConfigError(['ANSWER_LLM_MODEL: is set, but ANSWER_LLM_URL is not; set the server URL too, or unset both']);
+    return undefined;
+  }
+  if (!e.ANSWER_LLM_MODEL) throw new ConfigError(['ANSWER_LLM_MODEL: required with ANSWER_LLM_URL: the model name the server knows, e.g. llama3.2']);
+  return {
+    url: e.ANSWER_LLM_URL.replace(CHAT_COMPLETIONS, '').replace(/\/+$/, ''),
+    model: e.ANSWER_LLM_MODEL,
+    key: e.ANSWER_LLM_KEY,
+    timeoutMs: e.ANSWER_LLM_TIMEOUT_SECONDS * 1000,
   };
 }
 
@@ -289,4 +346,4 @@ export function loadCliConfig(env: Env = process.env): CliConfig {
 }
 
 /** Every variable paperscout reads, by concern: `.env.example` lists the same, with the same defaults. */
-export const ENV_SCHEMAS = { engine: engineEnv, bot: botEnv, feed: feedEnv, cli: cliEnv } as const;
+export const ENV_SCHEMAS = { engine: engineEnv, answer: answerEnv, bot: botEnv, feed: feedEnv, cli: cliEnv } as const;

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const config = loadBotConfig();
   const engineConfig = loadEngineConfig();
   const feed = loadFeedConfig();
-  const log = createLogger({ level: loadLogLevel('bot'), secrets: [config.token] });
+  const log = createLogger({ level: loadLogLevel('bot'), secrets: [config.token, engineConfig.answerLlm?.key] });
   let lastLogged = 0;
   let engine: Engine | undefined;
   let bot: RunningBot | undefined;

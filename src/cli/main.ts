@@ -4,15 +4,17 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
+import { requestGeneratedAnswer } from '../engine/generated-answer-client.js';
+import type { AskResult } from '../engine/results.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { formatLockNotice, type LockNotice } from '../index/lock.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
+import { ansiStyle, formatAsk, formatGeneratedAnswer, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { formatIngestPlan } from './render/ingest.js';
 import { indexStatus } from './index-status.js';
@@ -51,14 +53,14 @@ function config(): EngineConfig {
   return loadEngineConfig();
 }
 
-async function withEngine<T>(work: (engine: Engine) => Promise<T> | T): Promise<T> {
+async function withEngine<T>(work: (engine: Engine, log: Logger) => Promise<T> | T): Promise<T> {
   const cfg = config();
-  const log = createLogger({ level: loadLogLevel('cli') });
+  const log = createLogger({ level: loadLogLevel('cli'), secrets: [cfg.answerLlm?.key] });
   // A wait for another process's index lock is said on stderr at once, whatever the log level.
   const onLockNotice = (notice: LockNotice) => process.stderr.write(`paperscout: ${formatLockNotice(notice)}\n`);
   const engine = await Engine.open(cfg, { log, onProgress: progressReporter(), onModelDownload: downloadReporter(), onLockNotice });
   try {
-    return await work(engine);
+    return await work(engine, log);
   } finally {
     await engine.close();
   }
@@ -68,12 +70,28 @@ function print(value: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
 }
 
-async function askFromStdin(engine: Engine, k: number): Promise<void> {
+/** The user's own model's answer, if one is configured and its answer passes; why not is logged. */
+async function generatedAnswer(engine: Engine, result: AskResult, log: Logger) {
+  return (await requestGeneratedAnswer(engine.config.answerLlm, result, { log }))?.answer ?? undefined;
+}
+
+/** After the reply, the generated answer when it arrives; a terminal is told what is awaited meanwhile. */
+async function printGeneratedAnswer(engine: Engine, result: AskResult, log: Logger): Promise<void> {
+  const model = engine.config.answerLlm?.model;
+  const waiting = Boolean(model && result.answer && process.stderr.isTTY);
+  if (waiting) process.stderr.write(`Asking ${model} for a generated answer…`);
+  const generated = await generatedAnswer(engine, result, log);
+  if (waiting) process.stderr.write('\r\x1b[K');
+  if (generated) process.stdout.write(`\n${formatGeneratedAnswer(generated, result, model!, style)}\n`);
+}
+
+async function askFromStdin(engine: Engine, k: number, log: Logger): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
-      process.stdout.write(`${JSON.stringify(askJson(await engine.ask(line, { k })))}\n`);
+      const result = await engine.ask(line, { k });
+      process.stdout.write(`${JSON.stringify(askJson(result, await generatedAnswer(engine, result, log)))}\n`);
     } catch (error) {
       process.stdout.write(`${JSON.stringify({ query: line, error: describeError(error).message })}\n`);
     }
@@ -93,10 +111,12 @@ program
   .option('--offset <n>', 'skip this many results (paging)', nonNegativeInt, 0)
   .option('--json', 'print JSON (see README for the schema)')
   .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
-    await withEngine(async (engine) => {
-      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results);
+    await withEngine(async (engine, log) => {
+      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results, log);
       const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset });
-      print(askJson(result), Boolean(opts.json), () => formatAsk(result, style));
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(askJson(result, await generatedAnswer(engine, result, log)))}\n`);
+      process.stdout.write(`${formatAsk(result, style)}\n`);
+      await printGeneratedAnswer(engine, result, log);
     });
   });
 

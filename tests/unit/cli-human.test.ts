@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansiStyle, formatAsk, plainStyle } from '../../src/cli/render/human.js';
+import { ansiStyle, formatAsk, formatGeneratedAnswer, plainStyle } from '../../src/cli/render/human.js';
 import { arxivId, askResult } from './bot-fixtures.js';
 
 const answer = {
@@ -28,5 +28,20 @@ describe('formatAsk: the answer', () => {
     const weak = formatAsk(askResult(3, { lowConfidence: true }), plainStyle);
     expect(weak).not.toContain('«Answer»');
     expect(weak.split('\n')[0]).toBe('No paper matches this question well, so there is no answer. The closest ones, as leads rather than answers:');
+  });
+});
+
+describe('formatGeneratedAnswer', () => {
+  const generated = { text: 'MLPs improve with scale [1]. Data helps [2, 1].', citations: [{ rank: 1, id: arxivId(1) }, { rank: 2, id: arxivId(2) }] };
+
+  it('names the model that wrote it, and gives each rank of a citation on its own', () => {
+    const [heading, body] = formatGeneratedAnswer(generated, askResult(3), 'llama3.2', plainStyle).split('\n');
+    expect(heading).toBe('«Generated answer» (written by llama3.2 from the sentences it cites)');
+    expect(body).toBe('   MLPs improve with scale [1]. Data helps [2][1].');
+  });
+
+  it('links each citation to the cited paper in a terminal (OSC 8)', () => {
+    const text = formatGeneratedAnswer(generated, askResult(3), 'llama3.2', ansiStyle);
+    expect(text).toContain(`\u001b]8;;https://arxiv.org/abs/${arxivId(2)}\u001b\\[2]\u001b]8;;\u001b\\`);
   });
 });

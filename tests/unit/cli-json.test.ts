@@ -95,4 +95,12 @@ describe('askJson: the public --json schema of ask', () => {
   it('has no answer field when none was composed', () => {
     expect('answer' in askJson(result([hit()]))).toBe(false);
   });
+
+  it('adds generatedAnswer, text and citations only, when the model wrote one that passed', () => {
+    const generated = { text: 'MLPs improve with scale [1].', citations: [{ rank: 1, id: '2306.13575' }] };
+    const json = askJson(result([hit()]), generated);
+    expect(Object.keys(json)).toEqual(['query', 'tookMs', 'lowConfidence', 'results', 'generatedAnswer']);
+    expect(json.generatedAnswer).toEqual(generated);
+    expect(askJson(result([hit()]), undefined)).not.toHaveProperty('generatedAnswer');
+  });
 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { envWith, loadCliConfig, loadEngineConfig, loadLogLevel, loadModelName, showsStackTraces } from '../../src/config.js';
+import { envWith, loadAnswerLlmConfig, loadCliConfig, loadEngineConfig, loadLogLevel, loadModelName, showsStackTraces } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { UserError } from '../../src/errors.js';
 
@@ -168,5 +168,48 @@ describe('the other settings', () => {
     expect(loadModelName({ EMBEDDING_MODEL: '' })).toBe('minilm');
     expect(loadModelName({ EMBEDDING_MODEL: 'bge-small' })).toBe('bge-small');
     expect(envWith({ EMBEDDING_MODEL: 'bge-small' }, { EMBEDDING_MODEL: 'minilm', HNSW_M: '8' })).toEqual({ EMBEDDING_MODEL: 'bge-small', HNSW_M: '8' });
+  });
+});
+
+describe('loadAnswerLlmConfig', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadAnswerLlmConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('is off when ANSWER_LLM_URL is unset or empty, and the engine config has none', () => {
+    expect(loadAnswerLlmConfig({})).toBeUndefined();
+    expect(loadAnswerLlmConfig({ ANSWER_LLM_URL: '', ANSWER_LLM_MODEL: '', ANSWER_LLM_KEY: '' })).toBeUndefined();
+    expect(loadEngineConfig({}, cwd).answerLlm).toBeUndefined();
+  });
+
+  it('takes the base URL, with or without a trailing slash or /chat/completions, the model, the key and a 30 s timeout', () => {
+    const env = { ANSWER_LLM_URL: 'http://127.0.0.1:11434/v1/', ANSWER_LLM_MODEL: 'llama3.2' };
+    expect(loadAnswerLlmConfig(env)).toEqual({ url: 'http://127.0.0.1:11434/v1', model: 'llama3.2', key: undefined, timeoutMs: 30_000 });
+    expect(loadAnswerLlmConfig({ ...env, ANSWER_LLM_URL: 'https://llm.example/v1/chat/completions' })!.url).toBe('https://llm.example/v1');
+    expect(loadAnswerLlmConfig({ ...env, ANSWER_LLM_KEY: 'sk-secret', ANSWER_LLM_TIMEOUT_SECONDS: '5' })).toMatchObject({ key: 'sk-secret', timeoutMs: 5000 });
+    expect(loadEngineConfig(env, cwd).answerLlm).toEqual(loadAnswerLlmConfig(env));
+  });
+
+  it('refuses a URL that is not an http(s) base URL, naming the variable', () => {
+    for (const url of ['localhost:11434', 'ftp://host/v1', 'http://user:pass@host/v1', 'http://host/v1?x=1']) {
+      expect(problems({ ANSWER_LLM_URL: url, ANSWER_LLM_MODEL: 'm' })[0]).toMatch(/^ANSWER_LLM_URL: must be the http\(s\) base URL/);
+    }
+  });
+
+  it('wants the model with the URL, and the URL with the model', () => {
+    expect(problems({ ANSWER_LLM_URL: 'http://127.0.0.1:8080/v1' })).toEqual([expect.stringMatching(/^ANSWER_LLM_MODEL: required with ANSWER_LLM_URL/)]);
+    expect(problems({ ANSWER_LLM_MODEL: 'llama3.2' })).toEqual([expect.stringMatching(/^ANSWER_LLM_MODEL: is set, but ANSWER_LLM_URL is not/)]);
+  });
+
+  it('bounds the timeout to 1..600 s', () => {
+    const env = { ANSWER_LLM_URL: 'http://127.0.0.1:8080/v1', ANSWER_LLM_MODEL: 'm' };
+    expect(problems({ ...env, ANSWER_LLM_TIMEOUT_SECONDS: '0' })[0]).toMatch(/^ANSWER_LLM_TIMEOUT_SECONDS: /);
+    expect(problems({ ...env, ANSWER_LLM_TIMEOUT_SECONDS: '601' })[0]).toMatch(/^ANSWER_LLM_TIMEOUT_SECONDS: /);
   });
 });

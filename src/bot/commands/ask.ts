@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { cleanQuestion, MAX_QUESTION_CHARS } from '../../engine/question.js';
 import { defineCommand } from '../context.js';
+import { followWithGeneratedAnswer } from '../generated-reply.js';
 import { ASK_PAGE_SIZE, renderAsk } from '../render/ask.js';
 
 export const ask = defineCommand({
@@ -25,6 +26,8 @@ export const ask = defineCommand({
     const result = await ctx.engine.ask(question, { k: Math.min(total, ASK_PAGE_SIZE) });
     ctx.askLatency.record(performance.now() - started);
     const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
-    await interaction.editReply(renderAsk({ result, total, votes }));
+    const page = { result, total, votes };
+    await interaction.editReply(renderAsk(page));
+    await followWithGeneratedAnswer(interaction, ctx, page);
   },
 });

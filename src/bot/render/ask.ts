@@ -1,8 +1,10 @@
 import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
+import type { GeneratedAnswer } from '../../engine/generated-answer.js';
 import type { Answer, AskHit, AskResult } from '../../engine/results.js';
 import { encodeButton, questionHash } from '../custom-ids.js';
+import { citationLink, generatedAnswerLines } from './generated-answer.js';
 import { authorLine, linkLine } from './paper-parts.js';
-import { button, COLORS, link, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
+import { button, COLORS, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
 import { escapeMarkdown, LIMITS, relevanceBar, truncate, unescapeMarkdown } from './text.js';
 
 export const ASK_PAGE_SIZE = 5;
@@ -19,7 +21,7 @@ function answerLine(answer: Answer, hits: readonly AskHit[], room: number): stri
   for (const sentence of answer.sentences) {
     const url = hits.find((hit) => hit.rank === sentence.rank && hit.id === sentence.id)?.url;
     if (!url) continue;
-    const citation = `\\[${link(String(sentence.rank), url, { preview: false })}\\]`;
+    const citation = citationLink(sentence.rank, url);
     const space = line === ANSWER_PREFIX ? '' : ' ';
     const text = escapeMarkdown(sentence.text);
     const fits = line.length + space.length + text.length + 1 + citation.length <= room;
@@ -52,17 +54,19 @@ export interface AskPage {
   /** Results the asker wanted in all, paged ASK_PAGE_SIZE at a time. */
   total: number;
   votes?: VoteCounts;
+  /** The user's own model's answer, shown in place of the extractive one when it fits (ANSWER_LLM_URL). */
+  generated?: GeneratedAnswer;
 }
 
 /** The /ask reply: the question, one embed per paper, and buttons to page, read abstracts and find similar papers. */
-export function renderAsk({ result, total, votes }: AskPage): MessagePayload {
+export function renderAsk({ result, total, votes, generated }: AskPage): MessagePayload {
   const { offset, results } = result;
   const last = Math.min(total, offset + results.length);
   const lines = [`${QUESTION_PREFIX}${escapeMarkdown(result.query)}`];
   if (result.truncated) lines.push('-# Your question was long, so only its beginning was searched.');
   if (result.answer) {
     const room = LIMITS.content - lines.join('\n').length - 1;
-    const answer = answerLine(result.answer, results, room);
+    const answer = (generated && generatedAnswerLines(generated, results, room)) ?? answerLine(result.answer, results, room);
     if (answer) lines.push(answer);
   }
   if (result.lowConfidence) {

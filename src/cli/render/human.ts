@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import type { ReloadReport } from '../../engine/engine.js';
+import { rewriteCitations, type GeneratedAnswer } from '../../engine/generated-answer.js';
 import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
@@ -55,6 +56,13 @@ export function formatAsk(result: AskResult, style: Style): string {
   if (!result.results.length) out.push('No results.');
   out.push(style.dim(`Searched ${result.searched} papers in ${result.tookMs} ms.`));
   return out.join('\n');
+}
+
+/** The generated answer, printed after the reply once it arrives: its citations linked like the extractive answer's. */
+export function formatGeneratedAnswer(answer: GeneratedAnswer, result: Pick<AskResult, 'results'>, model: string, style: Style): string {
+  const url = (rank: number) => result.results.find((hit) => hit.rank === rank)?.url ?? '';
+  const text = rewriteCitations(answer.text, (rank) => style.link(`[${rank}]`, url(rank)));
+  return [`${style.bold('Generated answer')} ${style.dim(`(written by ${model} from the sentences it cites)`)}`, wrap(text)].join('\n');
 }
 
 export function formatSimilar(title: string, results: readonly SimilarHit[], style: Style): string {
