@@ -38,9 +38,12 @@ export class StateDatabase {
     return new StateDatabase(path, sql);
   }
 
-  /** Runs one change as one transaction: all of it is kept, or none of it. */
+  /**
+   * Runs one change as one transaction: all of it is kept, or none of it. Inside another change it
+   * joins that one, so that store methods compose into a single change.
+   */
   change<T>(apply: () => T): T {
-    return this.sql.transaction(apply).immediate();
+    return this.sql.inTransaction ? apply() : this.sql.transaction(apply).immediate();
   }
 
   close(): void {
