@@ -5,8 +5,7 @@ import type { Logger } from '../../log.js';
 import { confineWrite } from '../../util/paths.js';
 import { importJsonFiles } from './json-import.js';
 import { migrate } from './migrations.js';
-
-export type Sql = Database.Database;
+import type { Sql } from './sql.js';
 
 /** Where the bot keeps its state, in the data dir. */
 export const STATE_DATABASE = join('bot', 'state.db');

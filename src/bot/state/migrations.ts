@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js';
 import { StateVersionError } from '../../errors.js';
-import type { Sql } from './database.js';
+import type { Sql } from './sql.js';
 
 /** One step of the schema: step i takes a database from version i to i + 1 (PRAGMA user_version). */
 export interface Migration {
