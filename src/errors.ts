@@ -170,6 +170,18 @@ export class BotLoginError extends UserError {
 }
 
 /** A Hugging Face API request that failed (status and Retry-After when the server sent them). */
+/** The bot's state database was written by a newer paperscout, whose schema this one does not know. */
+export class StateVersionError extends UserError {
+  override readonly code = 'state-version';
+  constructor(
+    readonly path: string,
+    readonly version: number,
+    readonly known: number,
+  ) {
+    super(`${path} has schema version ${version}, newer than this paperscout knows (${known}); run the newer version, or restore a backup.`);
+  }
+}
+
 export class FetchError extends Error {
   readonly code = 'fetch';
   constructor(

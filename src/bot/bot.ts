@@ -8,8 +8,8 @@ import { BUTTONS } from './buttons/index.js';
 import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { DailyService } from './daily/daily-service.js';
-import { openBotState } from './state/bot-state.js';
-import { VoteStore } from './state/votes.js';
+import { WatchService } from './daily/watch-service.js';
+import { BotState } from './state/bot-state.js';
 import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render/payload.js';
@@ -31,7 +31,7 @@ export interface StartOptions {
   engine: Engine;
   config: BotConfig;
   feed: FeedConfig;
-  /** Where the bot keeps its state (subscriptions, votes): `<dataDir>/bot/`. */
+  /** Where the bot keeps its state (subscriptions, votes, watches): `<dataDir>/bot/state.db`. */
   dataDir: string;
   log: Logger;
   now?: () => number;
@@ -61,18 +61,20 @@ function describeLoginFailure(error: unknown, config: BotConfig): string {
 export async function startBot(options: StartOptions): Promise<RunningBot> {
   const { engine, config, log, feed, dataDir } = options;
   const now = options.now ?? Date.now;
+  const client = createClient(config);
+  const state = BotState.open(dataDir, log);
   const context: BotContext = {
     engine,
     log,
     askLimiter: new SlidingWindowLimiter(config.askRateLimit.count, config.askRateLimit.windowSeconds * 1000),
     askLatency: new LatencyWindow(),
     startedAt: now(),
-    state: openBotState(dataDir, log),
-    votes: VoteStore.open(dataDir, log),
+    state,
+    votes: state.votes,
+    watches: new WatchService({ client, engine, state, log, now }),
     feed,
     now,
   };
-  const client = createClient(config);
   const route = createRouter(context, COMMANDS, BUTTONS);
   let accepting = true;
   const inFlight = new Set<Promise<void>>();
@@ -91,11 +93,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await ready;
   } catch (error) {
     await client.destroy();
+    state.close();
     throw new BotLoginError(`${describeLoginFailure(error, config)}\nTo try paperscout without Discord, use the CLI: npx paperscout ask "how do MLPs scale on vision tasks?"`);
   }
   const readyClient = client as Client<true>;
   log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.stats().papers }, 'bot ready');
-  const daily = new DailyService({ client, engine, state: context.state, votes: context.votes, feed, dataDir, log, now });
+  const daily = new DailyService({ client, engine, state, watches: context.watches, taste: context.taste, feed, dataDir, log, now });
   const interval = options.dailyIntervalMs ?? 60_000;
   if (interval > 0) daily.start(interval);
   return {
@@ -115,7 +118,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       onStep('disconnecting from Discord');
       await client.destroy();
       onStep('saving the bot state');
-      await Promise.all([context.state.flush(), context.votes.flush()]);
+      // Every change is already on disk (one transaction each); closing checkpoints the WAL.
+      state.close();
     },
   };
 }

@@ -5,8 +5,9 @@ import type { Logger } from '../log.js';
 import type { ButtonAction } from './custom-ids.js';
 import type { LatencyWindow } from './latency.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';
+import type { TasteScorer } from './daily/digest.js';
+import type { WatchService } from './daily/watch-service.js';
 import type { BotState } from './state/bot-state.js';
-import type { JsonStore } from './state/json-store.js';
 import type { VoteStore } from './state/votes.js';
 
 /** What every command and button handler may use. */
@@ -16,8 +17,12 @@ export interface BotContext {
   askLimiter: SlidingWindowLimiter;
   askLatency: LatencyWindow;
   startedAt: number;
-  state: JsonStore<BotState>;
+  state: BotState;
+  /** The state's votes (`state.votes`), by their own name. */
   votes: VoteStore;
+  watches: WatchService;
+  /** The server's learned taste, once there is one: the digest ranks by it after match strength. */
+  taste?: TasteScorer;
   feed: FeedConfig;
   /** The clock (injected in tests, which simulate days rather than sleep). */
   now: () => number;

@@ -21,6 +21,8 @@ import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
 import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
 import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
+import type { TopicMatch } from './topic-match.js';
+import { scoreTopic } from './topic-scoring.js';
 import { rankListing } from './trending.js';
 
 // The engine's public face: the errors its callers handle and the report a reload returns.
@@ -260,6 +262,22 @@ export class Engine {
     };
   }
 
+  /**
+   * Scores each topic against each of these papers (ids not in the index are skipped): for topic
+   * watches, which match papers as they are indexed and keep the result, so a question never pays.
+   */
+  scoreTopics(topics: readonly string[], paperIds: readonly string[]): Promise<TopicMatch[][]> {
+    return this.snapshots.with(async (snap) => {
+      const labels = paperIds.flatMap((id) => {
+        const label = snap.labelById.get(id);
+        return label === undefined ? [] : [label];
+      });
+      const scored: TopicMatch[][] = [];
+      for (const topic of topics) scored.push(scoreTopic(snap, await this.embedder.embedQuery(topic), topic, labels, this.settings.weights));
+      return scored;
+    });
+  }
+
   similar(paperId: string, k = 5): { paper: PaperCard; results: SimilarHit[] } {
     const snap = this.snapshots.current;
     const label = this.resolveLabel(paperId);
@@ -304,6 +322,13 @@ export class Engine {
         tldr: this.tldr(label),
       })),
     };
+  }
+
+  /** Every paper id of a listing day (default: the latest), ranked as /trending ranks them. */
+  listing(date?: string): { date?: string; ids: string[] } {
+    const snap = this.snapshots.current;
+    const day = date ?? [...snap.listings.keys()].sort().at(-1);
+    return { date: day, ids: day ? rankListing(snap.listings.get(day) ?? [], day, snap.catalog).map((label) => snap.catalog.id(label)!) : [] };
   }
 
   /** Cards with a TL;DR for known paper ids, in the order given; unknown ids are skipped. */

@@ -4,6 +4,7 @@
  *   seed     the bundled seed with tests/eval/questions.jsonl (default)
  *   scifact  SciFact (BEIR): nDCG@10, recall@10, MRR@10 and the marked sentence's rationale precision
  *   hf       known-item search over the real Hugging Face days, asked by each paper's ai_summary
+ *   watch    topic watches: precision and recall of matching on hand-labelled real days
  *   all      each of them in turn
  *   npm run eval -- [--set seed|scifact|hf|all] [--model minilm|bge-small] [--json]
  */
@@ -15,9 +16,10 @@ import { isMain } from '../util/is-main.js';
 import { hfTable, runHf } from './hf-run.js';
 import { writeResults } from './results-file.js';
 import { runSciFact, sciFactTable } from './scifact-run.js';
+import { runWatch, watchTable } from './watch-run.js';
 import { runSeed, seedTable } from './seed-run.js';
 
-const SETS = ['seed', 'scifact', 'hf'] as const;
+const SETS = ['seed', 'scifact', 'hf', 'watch'] as const;
 
 interface Options {
   set: (typeof SETS)[number] | 'all';
@@ -51,6 +53,11 @@ async function runSet(set: (typeof SETS)[number], opts: Options): Promise<{ tabl
     const report = await runSciFact({ ...real, split: opts.split === 'test' ? 'dev' : 'train' });
     writeResults(`scifact-${opts.split}-${report.model.split('/').at(-1)}`, report, full);
     return { table: sciFactTable(report), report };
+  }
+  if (set === 'watch') {
+    const report = await runWatch({ ...real, labels: 'tests/eval/watch-labels.jsonl' });
+    writeResults(`watch-${report.model.split('/').at(-1)}`, report, true);
+    return { table: watchTable(report), report };
   }
   const report = await runHf(real);
   writeResults(`hf-${report.model.split('/').at(-1)}`, report, full);

@@ -82,13 +82,13 @@ describe('the daily feed in the bot, on simulated time', () => {
     const { option, resolved } = channelOption('channel', { id: t.dailyChannelId, name: 'daily' });
     const refused = await ackOf(t, (await runCommand(t, MEMBER, 'subscribe', [option], resolved)).id);
     expect(refused.data.content).toContain('Only server admins');
-    expect(t.bot.context.state.current.subscriptions).toEqual({});
+    expect(t.bot.context.state.subscriptions.all().size).toBe(0);
 
     now = at('2025-03-16T07:00:00Z');
     const ok = await ackOf(t, (await runCommand(t, ADMIN, 'subscribe', [option, str('time', '08:00'), int('limit', 5)], resolved)).id);
     expect(ok.data.flags).toBe(EPHEMERAL);
     expect(ok.data.content).toBe(`📰 I'll post the day's top 5 papers in <#${t.dailyChannelId}> every day at 08:00 (UTC), starting today.`);
-    expect(t.bot.context.state.current.subscriptions[t.twin.guildId]).toMatchObject({ channelId: t.dailyChannelId, subscribedBy: ADMIN, limit: 5 });
+    expect(t.bot.context.state.subscriptions.get(t.twin.guildId)).toMatchObject({ channelId: t.dailyChannelId, subscribedBy: ADMIN, limit: 5 });
   });
 
   it('posts exactly once a day at the subscribed time', async () => {
@@ -114,7 +114,7 @@ describe('the daily feed in the bot, on simulated time', () => {
     // Down at 08:00 on the 18th; back at 10:00.
     now = at('2025-03-18T10:00:00Z');
     await t.restartBot();
-    expect(t.bot.context.state.current.subscriptions[t.twin.guildId]?.lastPostedOn).toBe('2025-03-17');
+    expect(t.bot.context.state.subscriptions.get(t.twin.guildId)?.lastPostedOn).toBe('2025-03-17');
     await t.bot.daily.tick();
     await tickAt('2025-03-18T10:01:00Z');
     await t.restartBot();
@@ -140,7 +140,7 @@ describe('the daily feed in the bot, on simulated time', () => {
     const warning = capture.lines().find((l) => String(l.msg).startsWith('cannot post the daily list'));
     expect(warning).toMatchObject({ guildId: t.twin.guildId, channelId: t.dailyChannelId, subscribedBy: ADMIN, permanent: true });
     expect(String(warning!.msg)).toContain(`user ${ADMIN}`);
-    expect(t.bot.context.state.current.subscriptions[t.twin.guildId]!.lastError).toMatch(/Missing Permissions/);
+    expect(t.bot.context.state.subscriptions.get(t.twin.guildId)!.lastError).toMatch(/Missing Permissions/);
     expect(t.faults.at(-1)!.times).toBe(9);
     t.faults.length = 0;
   });
@@ -202,7 +202,7 @@ describe('the daily feed in the bot, on simulated time', () => {
   it('stops the daily post with /unsubscribe', async () => {
     const reply = await ackOf(t, (await runCommand(t, ADMIN, 'unsubscribe', [])).id);
     expect(reply.data.content).toBe(`Stopped the daily post in <#${t.dailyChannelId}>.`);
-    expect(t.bot.context.state.current.subscriptions).toEqual({});
+    expect(t.bot.context.state.subscriptions.all().size).toBe(0);
     const again = await ackOf(t, (await runCommand(t, ADMIN, 'unsubscribe', [])).id);
     expect(again.data.content).toBe('This server has no daily post.');
   });

@@ -78,10 +78,11 @@ describe('admin-only commands, even where the server lets anyone invoke them', (
     expect(t.engine.isReloading).toBe(false);
     expect(t.engine.generation).toBe(generation);
     expect(t.engine.stats().lastReload).toEqual(lastReload);
-    expect(t.bot.context.state.current.subscriptions).toEqual({});
-    await t.bot.context.state.flush();
-    const stateFile = join(t.engine.config.dataDir, 'bot', 'state.json');
-    expect(existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '').not.toContain(t.dailyChannelId);
+    expect(t.bot.context.state.subscriptions.all().size).toBe(0);
+    for (const file of ['state.db', 'state.db-wal']) {
+      const path = join(t.engine.config.dataDir, 'bot', file);
+      expect(existsSync(path) ? readFileSync(path).toString('latin1') : '', file).not.toContain(t.dailyChannelId);
+    }
   });
 
   it('lets an admin (Manage Server) and an Administrator run both', async () => {
@@ -97,7 +98,7 @@ describe('admin-only commands, even where the server lets anyone invoke them', (
       const subscribed = await ackOf(t, (await runCommand(t, user, 'subscribe', [option, str('time', time)], resolved)).id);
       expect(subscribed.data.flags).toBe(EPHEMERAL);
       expect(subscribed.data.content).toContain(`every day at ${time}`);
-      expect(t.bot.context.state.current.subscriptions[t.twin.guildId]).toMatchObject({ channelId: t.dailyChannelId, time, subscribedBy: user });
+      expect(t.bot.context.state.subscriptions.get(t.twin.guildId)).toMatchObject({ channelId: t.dailyChannelId, time, subscribedBy: user });
     }
   });
 });

@@ -218,13 +218,15 @@ describe('the router enforces each declared policy', () => {
 
   it('refuses the real admin commands to a member before they touch the engine or the state', async () => {
     const engine = { reload: vi.fn(), isReloading: false };
-    const state = { update: vi.fn(), current: { subscriptions: {} } };
+    const subscriptions = { put: vi.fn(), remove: vi.fn(), get: vi.fn() };
+    const state = { subscriptions };
     const { ctx } = context({ engine: engine as unknown as BotContext['engine'], state: state as unknown as BotContext['state'] });
     const route = createRouter(ctx, COMMANDS, BUTTONS);
     const expected: Record<string, string> = {
       reload: 'Only server admins (with Manage Server) can reload the index.',
       subscribe: 'Only server admins (with Manage Server) can set up the daily post.',
       unsubscribe: 'Only server admins (with Manage Server) can change the daily post.',
+      digest: 'Only server admins (with Manage Server) can post the digest.',
     };
     for (const [name, refusal] of Object.entries(expected)) {
       const { interaction, sent } = fake('command', name);
@@ -232,7 +234,8 @@ describe('the router enforces each declared policy', () => {
       expect(sent, name).toEqual([{ call: 'reply', content: refusal, ephemeral: true }]);
     }
     expect(engine.reload).not.toHaveBeenCalled();
-    expect(state.update).not.toHaveBeenCalled();
+    expect(subscriptions.put).not.toHaveBeenCalled();
+    expect(subscriptions.remove).not.toHaveBeenCalled();
   });
 
   it('refuses a guild-only command and button in a DM, and runs them in a server', async () => {
@@ -261,7 +264,7 @@ describe('the router enforces each declared policy', () => {
 
   it('registers every admin-only command with Manage Server as the default and for servers only', () => {
     const adminOnly = COMMANDS.filter((c) => c.policy?.adminOnly !== undefined);
-    expect(adminOnly.map((c) => c.data.name).sort()).toEqual(['reload', 'subscribe', 'unsubscribe']);
+    expect(adminOnly.map((c) => c.data.name).sort()).toEqual(['digest', 'reload', 'subscribe', 'unsubscribe']);
     for (const c of adminOnly) {
       const json = c.data.toJSON() as { default_member_permissions?: string | null; contexts?: number[] };
       expect(json.default_member_permissions, c.data.name).toBe(String(PermissionFlagsBits.ManageGuild));
@@ -329,7 +332,9 @@ describe('the router tells users about errors without leaking internals', () => 
 describe('/reload reports a failure without leaking internals', () => {
   async function failedReload(error: Error) {
     const engine = { isReloading: false, reload: vi.fn(() => Promise.reject(error)) };
-    const { ctx, lines } = context({ engine: engine as unknown as BotContext['engine'] });
+    // The reload goes through the watch service, which matches new papers once the engine has reloaded.
+    const watches = { reload: () => engine.reload() };
+    const { ctx, lines } = context({ engine: engine as unknown as BotContext['engine'], watches: watches as unknown as BotContext['watches'] });
     const { interaction, sent } = fake('command', 'reload', { permissions: ADMIN_PERMISSIONS });
     await createRouter(ctx, [reload], BUTTONS)(interaction);
     expect(engine.reload).toHaveBeenCalledOnce();

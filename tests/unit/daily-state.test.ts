@@ -1,10 +1,13 @@
-import fs, { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import Database from 'libsql';
+import { describe, expect, it } from 'vitest';
 import { isDailyDue, localTime, minutesOf } from '../../src/util/local-time.js';
-import { openBotState } from '../../src/bot/state/bot-state.js';
+import { BotState, type Subscription } from '../../src/bot/state/bot-state.js';
+import { STATE_DATABASE } from '../../src/bot/state/database.js';
+import { migrate, MIGRATIONS, schemaVersion } from '../../src/bot/state/migrations.js';
 import { VoteStore } from '../../src/bot/state/votes.js';
+import { StateVersionError } from '../../src/errors.js';
 import { capturingLogger, quietLogger, tempDir } from '../setup/engine.js';
 
 describe('local time and daily jobs', () => {
@@ -27,75 +30,132 @@ describe('local time and daily jobs', () => {
   });
 });
 
-describe('bot state on disk', () => {
-  it('persists subscriptions and reads them back, leaving no temporary file', async () => {
-    const dir = tempDir();
-    const state = openBotState(dir, quietLogger());
-    await state.update((s) => {
-      s.subscriptions.g1 = { channelId: 'c1', time: '08:00', timezone: 'UTC', limit: 10, subscribedBy: 'u1', createdAt: '2025-03-14T00:00:00Z' };
-    });
-    expect(readdirSync(join(dir, 'bot'))).toEqual(['state.json']);
-    expect(openBotState(dir, quietLogger()).current.subscriptions.g1?.channelId).toBe('c1');
+describe('bot state in SQLite', () => {
+  const sub = (over: Partial<Subscription> = {}): Subscription => ({
+    channelId: 'c1',
+    time: '08:00',
+    timezone: 'UTC',
+    limit: 10,
+    subscribedBy: 'u1',
+    createdAt: '2025-03-14T00:00:00Z',
+    skipEmpty: false,
+    ...over,
   });
 
-  it('keeps the previous state when the process dies in the middle of writing the next one', async () => {
+  it('persists subscriptions and the refresh day in data/bot/state.db, in WAL mode', () => {
     const dir = tempDir();
-    const state = openBotState(dir, quietLogger());
-    await state.update((s) => void (s.refresh.lastRunOn = '2025-03-14'));
-    const before = readFileSync(join(dir, 'bot', 'state.json'), 'utf8');
-
-    // The crash: the write gets half of its bytes onto disk, then nothing more runs (no rename, no
-    // clean-up), which leaves what a killed process leaves. The atomic write (util/atomic-write.ts)
-    // writes through a FileHandle and cleans up with fs/promises' rm, whose named export is synced here.
-    const probe = await fs.promises.open(join(dir, 'probe'), 'w');
-    const handles = Object.getPrototypeOf(probe) as { writeFile: (data: string) => Promise<void> };
-    await probe.close();
-    const write = vi.spyOn(handles, 'writeFile').mockImplementation(async function (this: fs.promises.FileHandle, data: string) {
-      await this.write(String(data).slice(0, String(data).length / 2));
-      throw new Error('killed mid-write');
-    });
-    const unlink = vi.spyOn(fs.promises, 'rm').mockResolvedValue(undefined);
-    syncBuiltinESMExports();
-    try {
-      await expect(
-        state.update((s) => {
-          s.refresh.lastRunOn = '2025-03-15';
-          s.subscriptions.g1 = { channelId: 'c1', time: '08:00', timezone: 'UTC', limit: 10, subscribedBy: 'u1', createdAt: '2025-03-15T00:00:00Z' };
-        }),
-      ).rejects.toThrow('killed mid-write');
-    } finally {
-      write.mockRestore();
-      unlink.mockRestore();
-      syncBuiltinESMExports();
-    }
-
-    const files = readdirSync(join(dir, 'bot'));
-    const leftover = files.filter((n) => n !== 'state.json');
-    expect(leftover).toHaveLength(1); // the half-written temporary file, as a crash leaves it
-    expect(() => JSON.parse(readFileSync(join(dir, 'bot', leftover[0]!), 'utf8'))).toThrow();
-    expect(readFileSync(join(dir, 'bot', 'state.json'), 'utf8')).toBe(before);
-
-    // After the restart: the previous state, read as valid (nothing set aside), and writable again.
-    const capture = capturingLogger('warn');
-    const reopened = openBotState(dir, capture.log);
-    expect(reopened.current).toEqual({ version: 1, subscriptions: {}, refresh: { lastRunOn: '2025-03-14' } });
-    expect(capture.lines()).toEqual([]);
-    expect(readdirSync(join(dir, 'bot')).some((n) => n.includes('corrupt'))).toBe(false);
-    await reopened.update((s) => void (s.refresh.lastRunOn = '2025-03-16'));
-    expect(openBotState(dir, quietLogger()).current.refresh.lastRunOn).toBe('2025-03-16');
+    const state = BotState.open(dir, quietLogger());
+    state.subscriptions.put('g1', sub());
+    state.subscriptions.mark('g1', { lastPostedOn: '2025-03-14', lastError: 'gone' });
+    state.refresh.ranOn('2025-03-14');
+    state.close();
+    const reopened = BotState.open(dir, quietLogger());
+    expect(reopened.subscriptions.get('g1')).toEqual(sub({ lastPostedOn: '2025-03-14', lastError: 'gone' }));
+    reopened.subscriptions.mark('g1', { lastError: null });
+    expect(reopened.subscriptions.get('g1')?.lastError).toBeUndefined();
+    expect(reopened.refresh.lastRunOn).toBe('2025-03-14');
+    expect(reopened.db.sql.prepare('PRAGMA journal_mode').get()).toMatchObject({ journal_mode: 'wal' });
+    expect(reopened.subscriptions.remove('g1')?.channelId).toBe('c1');
+    expect(reopened.subscriptions.all().size).toBe(0);
+    expect(existsSync(join(dir, STATE_DATABASE))).toBe(true);
   });
 
-  it('sets a corrupt state file aside instead of trusting or overwriting it', async () => {
+  it('makes each change one transaction: a change that fails halfway leaves nothing behind', () => {
+    const state = BotState.open(tempDir(), quietLogger());
+    expect(() =>
+      state.db.change(() => {
+        state.db.sql.prepare("INSERT INTO refresh (id, last_run_on) VALUES (1, '2025-03-15')").run();
+        throw new Error('killed halfway');
+      }),
+    ).toThrow('killed halfway');
+    expect(state.refresh.lastRunOn).toBeUndefined();
+  });
+
+  it('migrates a database of an older schema step by step, keeping its rows, and refuses a newer one', () => {
     const dir = tempDir();
-    const state = openBotState(dir, quietLogger());
-    await state.update((s) => void (s.refresh.lastRunOn = '2025-03-14'));
+    mkdirSync(join(dir, 'bot'));
+    const old = new Database(join(dir, STATE_DATABASE));
+    migrate(old, 'old', quietLogger(), MIGRATIONS.slice(0, 1));
+    old.prepare("INSERT INTO votes VALUES ('g', 'p', 'u', '2025-03-01T00:00:00.000Z')").run();
+    expect(schemaVersion(old)).toBe(1);
+    old.close();
+
+    const capture = capturingLogger('info');
+    const state = BotState.open(dir, capture.log);
+    expect(schemaVersion(state.db.sql)).toBe(MIGRATIONS.length);
+    expect(capture.lines().map((l) => l.version)).toEqual(MIGRATIONS.slice(1).map((_, i) => i + 2));
+    expect(state.votes.count('g', 'p')).toBe(1);
+    expect(state.subscriptions.all().size).toBe(0);
+    state.db.sql.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+    state.close();
+    expect(() => BotState.open(dir, quietLogger())).toThrow(StateVersionError);
+  });
+
+  it('imports the JSON files of older versions once, keeping each as a renamed backup', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bot'));
+    const legacy = { channelId: 'c9', time: '07:30', timezone: 'Europe/Berlin', limit: 5, subscribedBy: 'u9', createdAt: '2025-01-01T00:00:00Z', lastPostedOn: '2025-03-13', lastPostedList: '2025-03-12' };
+    writeFileSync(join(dir, 'bot', 'state.json'), JSON.stringify({ version: 1, subscriptions: { g9: legacy }, refresh: { lastRunOn: '2025-03-13' } }));
+    writeFileSync(join(dir, 'bot', 'votes.json'), JSON.stringify({ version: 1, guilds: { g9: { p1: { a: '2025-03-10T00:00:00.000Z', b: '2025-03-11T00:00:00.000Z' } } } }));
+    const state = BotState.open(dir, quietLogger());
+    expect(state.subscriptions.get('g9')).toEqual({ ...legacy, skipEmpty: false });
+    expect(state.refresh.lastRunOn).toBe('2025-03-13');
+    expect(state.votes.list('g9')).toEqual([
+      { paperId: 'p1', userId: 'a', at: '2025-03-10T00:00:00.000Z' },
+      { paperId: 'p1', userId: 'b', at: '2025-03-11T00:00:00.000Z' },
+    ]);
+    const files = readdirSync(join(dir, 'bot')).sort();
+    expect(files.filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(files.filter((f) => /^(state|votes)\.json\.imported-\d+$/.test(f))).toHaveLength(2);
+    // A change after the import is not undone by a restart: the backups are not imported again.
+    state.subscriptions.mark('g9', { lastPostedOn: '2025-03-14' });
+    state.close();
+    expect(BotState.open(dir, quietLogger()).subscriptions.get('g9')?.lastPostedOn).toBe('2025-03-14');
+  });
+
+  it('sets an unreadable JSON file aside instead of importing or deleting it', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bot'));
     writeFileSync(join(dir, 'bot', 'state.json'), '{"version": 1, "subscr');
     const capture = capturingLogger('error');
-    const reopened = openBotState(dir, capture.log);
-    expect(reopened.current.subscriptions).toEqual({});
+    const state = BotState.open(dir, capture.log);
+    expect(state.subscriptions.all().size).toBe(0);
     const aside = readdirSync(join(dir, 'bot')).find((n) => n.startsWith('state.json.corrupt-'))!;
     expect(readFileSync(join(dir, 'bot', aside), 'utf8')).toBe('{"version": 1, "subscr');
     expect(capture.lines()[0]!.msg).toMatch(/set aside/);
+  });
+});
+
+describe('watches', () => {
+  const excerpt = [{ text: 'We transcribe speech.', matched: true }];
+
+  it('keeps watches per server, records each match once, and removes matches with their watch', () => {
+    const state = BotState.open(tempDir(), quietLogger());
+    const dm = state.watches.add({ guildId: 'g', userId: 'u', topic: 'speech recognition', createdAt: '2025-03-14T00:00:00Z' });
+    const channel = state.watches.add({ guildId: 'g', userId: 'admin', channelId: 'c', topic: 'video generation', createdAt: '2025-03-14T00:00:00Z' });
+    state.watches.add({ guildId: 'other', userId: 'u', topic: 'robots', createdAt: '2025-03-14T00:00:00Z' });
+    expect(state.watches.inGuild('g').map((w) => w.topic)).toEqual(['speech recognition', 'video generation']);
+    expect(state.watches.get(dm.id)).toEqual(dm);
+    expect(dm.channelId).toBeUndefined();
+
+    const delivered = (id: number) => id === channel.id;
+    const batch = [
+      { watchId: dm.id, paperId: 'p1', strength: 0.9, excerpt },
+      { watchId: channel.id, paperId: 'p2', strength: 0.8, excerpt },
+    ];
+    expect(state.watches.record(batch, '2025-03-14T06:00:00Z', delivered)).toBe(2);
+    expect(state.watches.record([{ ...batch[0]!, strength: 0.1 }], '2025-03-15T06:00:00Z', delivered)).toBe(0);
+    expect(state.watches.matches([dm.id, channel.id], ['p1', 'p2']).map((m) => [m.paperId, m.strength, m.delivered])).toEqual([
+      ['p1', 0.9, false],
+      ['p2', 0.8, true],
+    ]);
+    expect(state.watches.undelivered().map((m) => m.paperId)).toEqual(['p1']);
+    state.watches.markDelivered(dm.id, ['p1']);
+    expect(state.watches.undelivered()).toEqual([]);
+
+    expect(state.watches.remove(channel.id)).toBe(true);
+    expect(state.watches.matches([channel.id], ['p2'])).toEqual([]);
+    expect(state.watches.remove(channel.id)).toBe(false);
   });
 });
 
@@ -112,6 +172,8 @@ describe('votes', () => {
     expect(votes.top('g2', new Date(0), 10)).toEqual([{ paperId: 'p2', votes: 1 }]);
     expect(VoteStore.open(dir, quietLogger()).counts('g1', ['p1', 'p2'])).toEqual(new Map([['p1', 1], ['p2', 0]]));
     expect(votes.counts(null, ['p1'])).toEqual(new Map([['p1', 0]]));
+    expect(votes.list('g1')).toEqual([{ paperId: 'p1', userId: 'u2', at: now.toISOString() }]);
+    expect(votes.list('g2')).toEqual([{ paperId: 'p2', userId: 'u1', at: now.toISOString() }]);
   });
 
   it('ranks by votes within the window, most recent vote first on ties', async () => {

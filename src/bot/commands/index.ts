@@ -1,5 +1,6 @@
 import type { SlashCommand } from '../context.js';
 import { ask } from './ask.js';
+import { digest } from './digest.js';
 import { help } from './help.js';
 import { paper } from './paper.js';
 import { reload } from './reload.js';
@@ -7,5 +8,6 @@ import { similar } from './similar.js';
 import { stats } from './stats.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { trending } from './trending.js';
+import { watch } from './watch.js';
 
-export const COMMANDS: readonly SlashCommand[] = [ask, trending, paper, similar, reload, subscribe, unsubscribe, stats, help];
+export const COMMANDS: readonly SlashCommand[] = [ask, trending, paper, similar, reload, subscribe, unsubscribe, watch, digest, stats, help];

@@ -27,7 +27,7 @@ export const reload = defineCommand({
     const editor = new ProgressEditor((text) => interaction.editReply(message({ content: text })), PROGRESS_EDIT_INTERVAL_MS);
     editor.offer('Reading the sources…');
     try {
-      const report = await ctx.engine.reload({ onProgress: (p) => editor.offer(progressLine(p)) });
+      const report = await ctx.watches.reload({ onProgress: (p) => editor.offer(progressLine(p)) });
       await editor.finish();
       ctx.log.info({ user: interaction.user.id, added: report.added, updated: report.updated, removed: report.removed }, 'reload finished');
       await interaction.editReply(renderReloadSummary(report));

@@ -17,7 +17,8 @@ export const subscribe = defineCommand({
     )
     .addStringOption((o) => o.setName('time').setDescription('When, HH:MM (24-hour; default 08:00)').setMinLength(5).setMaxLength(5))
     .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone for the time, e.g. Europe/Berlin (default UTC)').setMaxLength(64))
-    .addIntegerOption((o) => o.setName('limit').setDescription('Papers in the post, 1–20 (default 10)').setMinValue(1).setMaxValue(20)),
+    .addIntegerOption((o) => o.setName('limit').setDescription('Papers in the post, 1–20 (default 10)').setMinValue(1).setMaxValue(20))
+    .addBooleanOption((o) => o.setName('skip_empty').setDescription("With topic watches: post nothing on a day none matched (default: say so in one line)")),
 
   policy: { adminOnly: 'Only server admins (with Manage Server) can set up the daily post.' },
 
@@ -31,17 +32,16 @@ export const subscribe = defineCommand({
     const now = ctx.now();
     const local = localTime(now, timezone);
     const startsToday = local.minutes < minutesOf(time);
-    await ctx.state.update((s) => {
-      s.subscriptions[interaction.guildId] = {
-        channelId: channel.id,
-        time,
-        timezone,
-        limit,
-        subscribedBy: interaction.user.id,
-        createdAt: new Date(now).toISOString(),
-        // A time already past today means the first post is tomorrow, not right now.
-        lastPostedOn: startsToday ? undefined : local.date,
-      };
+    ctx.state.subscriptions.put(interaction.guildId, {
+      channelId: channel.id,
+      time,
+      timezone,
+      limit,
+      subscribedBy: interaction.user.id,
+      createdAt: new Date(now).toISOString(),
+      // A time already past today means the first post is tomorrow, not right now.
+      lastPostedOn: startsToday ? undefined : local.date,
+      skipEmpty: interaction.options.getBoolean('skip_empty') ?? false,
     });
     const resolved = interaction.guild?.channels.cache.get(channel.id) ?? channel;
     const missing = missingPermissions(resolved, interaction.client);
@@ -65,9 +65,8 @@ export const unsubscribe = defineCommand({
   policy: { adminOnly: 'Only server admins (with Manage Server) can change the daily post.' },
 
   async execute(interaction, ctx) {
-    const existing = ctx.state.current.subscriptions[interaction.guildId];
+    const existing = ctx.state.subscriptions.remove(interaction.guildId);
     if (!existing) return replyPrivately(interaction, 'This server has no daily post.');
-    await ctx.state.update((s) => void delete s.subscriptions[interaction.guildId]);
     await replyPrivately(interaction, `Stopped the daily post in <#${existing.channelId}>.`);
   },
 });

@@ -3,11 +3,11 @@ import type { FeedConfig } from '../../config.js';
 import { ReloadInProgressError, type Engine } from '../../engine/engine.js';
 import { clientOptions, fetchDays, recentDates } from '../../feed/refresh.js';
 import type { Logger } from '../../log.js';
-import { renderDailyPost } from '../render/lists.js';
 import type { BotState, Subscription } from '../state/bot-state.js';
-import type { JsonStore } from '../state/json-store.js';
-import type { VoteStore } from '../state/votes.js';
 import { isDailyDue, localTime } from '../../util/local-time.js';
+import type { TasteScorer } from './digest.js';
+import { composeDigest, sendPages } from './digest-post.js';
+import type { WatchService } from './watch-service.js';
 
 const REQUIRED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 const PERMISSION_NAMES = new Map<bigint, string>([
@@ -33,8 +33,9 @@ class CannotPost extends Error {}
 export interface DailyServiceDeps {
   client: Client;
   engine: Engine;
-  state: JsonStore<BotState>;
-  votes: VoteStore;
+  state: BotState;
+  watches: WatchService;
+  taste?: TasteScorer;
   feed: FeedConfig;
   dataDir: string;
   log: Logger;
@@ -79,17 +80,17 @@ export class DailyService {
   private async runDue(): Promise<void> {
     const { state, feed } = this.deps;
     const now = this.deps.now();
-    if (now >= this.refreshRetryAt && isDailyDue(state.current.refresh.lastRunOn, feed.refreshTime, feed.timezone, now)) {
+    if (now >= this.refreshRetryAt && isDailyDue(state.refresh.lastRunOn, feed.refreshTime, feed.timezone, now)) {
       await this.refresh(now);
     }
-    for (const [guildId, subscription] of Object.entries(state.current.subscriptions)) {
+    for (const [guildId, subscription] of state.subscriptions.all()) {
       if (this.stopping.signal.aborted) return;
       if (isDailyDue(subscription.lastPostedOn, subscription.time, subscription.timezone, now)) await this.post(guildId, subscription, now);
     }
   }
 
   private async refresh(now: number): Promise<void> {
-    const { engine, feed, dataDir, log, state } = this.deps;
+    const { watches, feed, dataDir, log, state } = this.deps;
     const today = localTime(now, feed.timezone).date;
     const dates = recentDates(feed.refreshDays, today);
     // The HF server may be slow or retrying for minutes: a stop does not wait for it.
@@ -102,54 +103,45 @@ export class DailyService {
       return;
     }
     try {
-      const report = await engine.reload();
+      const report = await watches.reload();
       log.info({ dates, added: report.added, refreshed: report.refreshed, papers: report.count }, 'daily refresh done');
     } catch (error) {
       this.refreshRetryAt = now + (error instanceof ReloadInProgressError ? 60_000 : REFRESH_RETRY_MS);
       log.warn({ err: error }, 'daily refresh could not update the index; it will be retried');
       return;
     }
-    await state.update((s) => void (s.refresh.lastRunOn = today));
+    state.refresh.ranOn(today);
   }
 
   private async post(guildId: string, subscription: Subscription, now: number): Promise<void> {
-    const { engine, state, log, client, votes } = this.deps;
+    const { state, log, client } = this.deps;
     const today = localTime(now, subscription.timezone).date;
     const previous = subscription.lastPostedOn;
     // Marked before sending: a crash after sending must not post the same list twice.
-    await state.update((s) => void (s.subscriptions[guildId] && (s.subscriptions[guildId].lastPostedOn = today)));
-    const list = engine.trending({ limit: subscription.limit });
-    if (!list.date || list.date === subscription.lastPostedList) {
-      log.info({ guildId, list: list.date }, 'no new daily list to post');
+    state.subscriptions.mark(guildId, { lastPostedOn: today });
+    const post = composeDigest(this.deps, guildId, subscription.channelId, subscription);
+    if (!post.date || post.date === subscription.lastPostedList) {
+      log.info({ guildId, list: post.date }, 'no new daily list to post');
       return;
     }
     try {
-      const channel = await client.channels.fetch(subscription.channelId).catch((error: unknown) => {
-        if (error instanceof DiscordAPIError && PERMANENT_CODES.has(Number(error.code))) throw new CannotPost('the channel is gone or hidden from the bot');
-        throw error;
-      });
-      if (!channel?.isSendable()) throw new CannotPost('the channel is gone or is not a text channel');
-      const missing = missingPermissions(channel, client);
-      if (missing.length) throw new CannotPost(`the bot lacks ${missing.join(', ')} there`);
-      const ids = list.items.map((i) => i.id);
-      await (channel as SendableChannels).send(renderDailyPost(list, subscription.limit, votes.counts(guildId, ids)));
-      await state.update((s) => {
-        const sub = s.subscriptions[guildId];
-        if (sub) {
-          sub.lastPostedList = list.date;
-          delete sub.lastError;
-        }
-      });
-      log.info({ guildId, channelId: subscription.channelId, list: list.date }, 'posted the daily list');
+      if (post.pages.length) {
+        const channel = await client.channels.fetch(subscription.channelId).catch((error: unknown) => {
+          if (error instanceof DiscordAPIError && PERMANENT_CODES.has(Number(error.code))) throw new CannotPost('the channel is gone or hidden from the bot');
+          throw error;
+        });
+        if (!channel?.isSendable()) throw new CannotPost('the channel is gone or is not a text channel');
+        const missing = missingPermissions(channel, client);
+        if (missing.length) throw new CannotPost(`the bot lacks ${missing.join(', ')} there`);
+        await sendPages(channel as SendableChannels, post.pages, `Digest · ${post.date}`, log);
+      }
+      state.subscriptions.mark(guildId, { lastPostedList: post.date, lastError: null });
+      log.info({ guildId, channelId: subscription.channelId, list: post.date, messages: post.pages.length }, post.pages.length ? 'posted the daily list' : 'skipped a day without a match, as the admin chose');
     } catch (error) {
       const permanent = error instanceof CannotPost || (error instanceof DiscordAPIError && PERMANENT_CODES.has(Number(error.code)));
       const reason = error instanceof CannotPost ? error.message : (error as Error).message;
-      await state.update((s) => {
-        const sub = s.subscriptions[guildId];
-        if (!sub) return;
-        if (permanent) sub.lastError = reason;
-        else sub.lastPostedOn = previous; // a passing failure: try again on the next check
-      });
+      // A passing failure: try again on the next check.
+      state.subscriptions.mark(guildId, permanent ? { lastError: reason } : { lastPostedOn: previous ?? null });
       log.warn(
         { guildId, channelId: subscription.channelId, subscribedBy: subscription.subscribedBy, permanent },
         permanent

@@ -1,36 +1,44 @@
-import { join } from 'node:path';
-import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { JsonStore } from './json-store.js';
+import { StateDatabase } from './database.js';
+import { SubscriptionStore } from './subscriptions.js';
+import { VoteStore } from './votes.js';
+import { WatchStore } from './watches.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export type { Subscription } from './subscriptions.js';
 
-export const subscriptionSchema = z.object({
-  channelId: z.string(),
-  /** HH:MM in `timezone`. */
-  time: z.string().regex(/^\d{2}:\d{2}$/),
-  timezone: z.string(),
-  limit: z.number().int().min(1).max(20),
-  subscribedBy: z.string(),
-  createdAt: z.string(),
-  /** Local day (in `timezone`) of the last post, or the day of subscribing when its time had passed. */
-  lastPostedOn: isoDate.optional(),
-  /** The list day last posted, so the same list is not posted twice. */
-  lastPostedList: isoDate.optional(),
-  lastError: z.string().optional(),
-});
+/** The daily refresh's progress: the local day it last ran. */
+export class RefreshStore {
+  constructor(private readonly db: StateDatabase) {}
 
-export type Subscription = z.infer<typeof subscriptionSchema>;
+  get lastRunOn(): string | undefined {
+    const row = this.db.sql.prepare('SELECT last_run_on FROM refresh WHERE id = 1').get() as { last_run_on: string | null } | undefined;
+    return row?.last_run_on ?? undefined;
+  }
 
-const stateSchema = z.object({
-  version: z.literal(1),
-  subscriptions: z.record(z.string(), subscriptionSchema),
-  refresh: z.object({ lastRunOn: isoDate.optional() }),
-});
+  ranOn(day: string): void {
+    this.db.change(() => this.db.sql.prepare('INSERT OR REPLACE INTO refresh (id, last_run_on) VALUES (1, ?)').run(day));
+  }
+}
 
-export type BotState = z.infer<typeof stateSchema>;
+/** Everything the bot keeps between runs, in one SQLite database: `data/bot/state.db`. */
+export class BotState {
+  readonly subscriptions: SubscriptionStore;
+  readonly refresh: RefreshStore;
+  readonly votes: VoteStore;
+  readonly watches: WatchStore;
 
-/** Per-server subscriptions and the daily refresh's progress, in `data/bot/state.json`. */
-export function openBotState(dataDir: string, log: Logger): JsonStore<BotState> {
-  return JsonStore.open(dataDir, join('bot', 'state.json'), stateSchema, () => ({ version: 1 as const, subscriptions: {}, refresh: {} }), log);
+  private constructor(readonly db: StateDatabase) {
+    this.subscriptions = new SubscriptionStore(db);
+    this.refresh = new RefreshStore(db);
+    this.votes = new VoteStore(db);
+    this.watches = new WatchStore(db);
+  }
+
+  static open(dataDir: string, log: Logger): BotState {
+    return new BotState(StateDatabase.open(dataDir, log));
+  }
+
+  close(): void {
+    this.db.close();
+  }
 }
