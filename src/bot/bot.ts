@@ -4,11 +4,12 @@ import type { BotConfig, FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { BotLoginError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { BUTTONS } from './buttons/index.js';
+import { BUTTONS, MODALS } from './buttons/index.js';
 import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { DailyService } from './daily/daily-service.js';
 import { openBotState } from './state/bot-state.js';
+import { SettingsStore } from './state/settings.js';
 import { VoteStore } from './state/votes.js';
 import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
@@ -69,11 +70,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     startedAt: now(),
     state: openBotState(dataDir, log),
     votes: VoteStore.open(dataDir, log),
+    settings: SettingsStore.open(dataDir, log),
     feed,
     now,
   };
   const client = createClient(config);
-  const route = createRouter(context, COMMANDS, BUTTONS);
+  const route = createRouter(context, COMMANDS, BUTTONS, MODALS);
   let accepting = true;
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
@@ -115,7 +117,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       onStep('disconnecting from Discord');
       await client.destroy();
       onStep('saving the bot state');
-      await Promise.all([context.state.flush(), context.votes.flush()]);
+      await Promise.all([context.state.flush(), context.votes.flush(), context.settings.flush()]);
     },
   };
 }
