@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ansiStyle, formatAsk, plainStyle } from '../../src/cli/render/human.js';
-import { arxivId, askResult } from './bot-fixtures.js';
+import { ansiStyle, formatAsk, formatPaperAnswer, plainStyle } from '../../src/cli/render/human.js';
+import { arxivId, askResult, paperDetail } from './bot-fixtures.js';
 
 const answer = {
   sentences: [
@@ -28,5 +28,18 @@ describe('formatAsk: the answer', () => {
     const weak = formatAsk(askResult(3, { lowConfidence: true }), plainStyle);
     expect(weak).not.toContain('«Answer»');
     expect(weak.split('\n')[0]).toBe('No paper matches this question well, so there is no answer. The closest ones, as leads rather than answers:');
+  });
+});
+
+describe('formatPaperAnswer', () => {
+  it('shows the question and the answering sentences, the best one bold, and how to see the whole abstract', () => {
+    const sentences = [
+      { text: 'We study how attention scales.', matched: false },
+      { text: 'We find that it scales well.', matched: true },
+    ];
+    const text = formatPaperAnswer({ ...paperDetail(), answer: { question: 'does it scale?', truncated: false, sentences } }, plainStyle);
+    expect(text).toContain('Q: does it scale?\n   We study how attention scales. «We find that it scales well.»');
+    expect(text).toContain(`paperscout paper ${arxivId(1)}`);
+    expect(text).not.toContain('only its beginning');
   });
 });
