@@ -4,7 +4,7 @@ import type { BotConfig, FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { BotLoginError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { BUTTONS } from './buttons/index.js';
+import { BUTTONS, MODALS } from './buttons/index.js';
 import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { DailyService } from './daily/daily-service.js';
@@ -71,11 +71,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     startedAt: now(),
     state,
     votes: state.votes,
+    settings: state.settings,
     watches: new WatchService({ client, engine, state, log, now }),
     feed,
     now,
   };
-  const route = createRouter(context, COMMANDS, BUTTONS);
+  const route = createRouter(context, COMMANDS, BUTTONS, MODALS);
   let accepting = true;
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {

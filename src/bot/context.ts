@@ -1,13 +1,21 @@
-import type { AutocompleteInteraction, ButtonInteraction, CacheType, ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  CacheType,
+  ChatInputCommandInteraction,
+  ModalSubmitInteraction,
+  SlashCommandOptionsOnlyBuilder,
+} from 'discord.js';
 import type { FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
-import type { ButtonAction } from './custom-ids.js';
+import type { ButtonAction, ModalAction } from './custom-ids.js';
 import type { LatencyWindow } from './latency.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';
 import type { TasteScorer } from './daily/digest.js';
 import type { WatchService } from './daily/watch-service.js';
 import type { BotState } from './state/bot-state.js';
+import type { SettingsStore } from './state/settings.js';
 import type { VoteStore } from './state/votes.js';
 
 /** What every command and button handler may use. */
@@ -23,6 +31,8 @@ export interface BotContext {
   watches: WatchService;
   /** The server's learned taste, once there is one: the digest ranks by it after match strength. */
   taste?: TasteScorer;
+  /** Per-server settings (/settings). */
+  settings: SettingsStore;
   feed: FeedConfig;
   /** The clock (injected in tests, which simulate days rather than sleep). */
   now: () => number;
@@ -65,6 +75,16 @@ export interface ButtonHandler<K extends ButtonKind, P extends Policy = Policy> 
 
 export type ButtonHandlers = { [K in ButtonKind]: ButtonHandler<K> };
 
+export type ModalKind = ModalAction['kind'];
+
+/** The handler of one kind of modal submission, plus its policy. */
+export interface ModalHandler<K extends ModalKind, P extends Policy = Policy> {
+  policy?: P;
+  handle(interaction: ModalSubmitInteraction<ScopeOf<P>>, action: Extract<ModalAction, { kind: K }>, ctx: BotContext): Promise<void>;
+}
+
+export type ModalHandlers = { [K in ModalKind]: ModalHandler<K> };
+
 /**
  * Types a command's handler by its declared policy: the router enforces the policy before `execute`,
  * so an admin-only command may rely on being in a server. The one place that claim is made.
@@ -76,4 +96,9 @@ export function defineCommand<const P extends Policy = Policy>(command: SlashCom
 /** As `defineCommand`, for a button handler. */
 export function defineButton<K extends ButtonKind, const P extends Policy = Policy>(handler: ButtonHandler<K, P>): ButtonHandler<K> {
   return handler as unknown as ButtonHandler<K>;
+}
+
+/** As `defineCommand`, for a modal handler. */
+export function defineModal<K extends ModalKind, const P extends Policy = Policy>(handler: ModalHandler<K, P>): ModalHandler<K> {
+  return handler as unknown as ModalHandler<K>;
 }

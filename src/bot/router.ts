@@ -1,7 +1,7 @@
 import type { Interaction, RepliableInteraction } from 'discord.js';
 import { UserError } from '../errors.js';
-import type { BotContext, ButtonHandler, ButtonHandlers, ButtonKind, Policy, SlashCommand } from './context.js';
-import { decodeButton } from './custom-ids.js';
+import type { BotContext, ButtonHandler, ButtonHandlers, ButtonKind, ModalHandler, ModalHandlers, ModalKind, Policy, SlashCommand } from './context.js';
+import { decodeButton, decodeModal } from './custom-ids.js';
 import { newIncidentId } from './incident.js';
 import { refusal } from './policy.js';
 import { replyPrivately } from './replies.js';
@@ -19,7 +19,7 @@ export const EXPIRED_BUTTON = 'This button has expired or is no longer valid. Ru
  * Routes every interaction: commands by name, buttons by the kind in their custom_id, never by memory.
  * Each command's and button's declared policy is enforced here, before its handler runs.
  */
-export function createRouter(ctx: BotContext, commands: readonly SlashCommand[], buttons: ButtonHandlers) {
+export function createRouter(ctx: BotContext, commands: readonly SlashCommand[], buttons: ButtonHandlers, modals?: ModalHandlers) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
 
   async function guarded(interaction: RepliableInteraction, name: string, work: () => Promise<void>): Promise<void> {
@@ -70,6 +70,14 @@ export function createRouter(ctx: BotContext, commands: readonly SlashCommand[],
         if (!action) return replyPrivately(interaction, EXPIRED_BUTTON);
         // The map is keyed by kind, so this handler takes this action; the compiler cannot follow that.
         const handler = buttons[action.kind] as ButtonHandler<ButtonKind>;
+        await enforced(handler.policy, interaction, () => handler.handle(interaction, action, ctx));
+      });
+    } else if (interaction.isModalSubmit()) {
+      const action = decodeModal(interaction.customId);
+      await guarded(interaction, `modal:${action?.kind ?? 'unknown'}`, async () => {
+        if (!action || !modals) return replyPrivately(interaction, EXPIRED_BUTTON);
+        // As for buttons: keyed by kind, so this handler takes this action.
+        const handler = modals[action.kind] as ModalHandler<ModalKind>;
         await enforced(handler.policy, interaction, () => handler.handle(interaction, action, ctx));
       });
     } else if (interaction.isRepliable()) {

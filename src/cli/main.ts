@@ -14,7 +14,7 @@ import { formatLockNotice, type LockNotice } from '../index/lock.js';
 import { createLogger, type Logger } from '../log.js';
 import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatGeneratedAnswer, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
+import { ansiStyle, formatAsk, formatGeneratedAnswer, formatPaper, formatPaperAnswer, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { formatIngestPlan } from './render/ingest.js';
 import { indexStatus } from './index-status.js';
@@ -137,11 +137,16 @@ program
   .command('paper')
   .description('show one paper in full, found by id, link or (fuzzy) title')
   .argument('<query...>', 'id, link or title')
+  .option('--question <text>', 'show only the sentences of the paper that answer this question')
   .option('--json', 'print JSON')
-  .action(async (words: string[], opts: { json?: boolean }) => {
-    await withEngine((engine) => {
-      const detail = engine.paper(words.join(' '));
-      print(detail, Boolean(opts.json), () => formatPaper(detail, style));
+  .action(async (words: string[], opts: { question?: string; json?: boolean }) => {
+    await withEngine(async (engine) => {
+      if (opts.question === undefined) {
+        const detail = engine.paper(words.join(' '));
+        return print(detail, Boolean(opts.json), () => formatPaper(detail, style));
+      }
+      const answer = await engine.askPaper(words.join(' '), opts.question);
+      print(answer, Boolean(opts.json), () => formatPaperAnswer(answer, style));
     });
   });
 

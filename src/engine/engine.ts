@@ -11,15 +11,18 @@ import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { topN } from '../search/bm25.js';
 import { dot } from '../search/vectors.js';
 import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
 import { buildInThread } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
+import { foldTurns, keptTurns, turnQuery, type TurnQuery } from './follow-up.js';
+import { answerInPaper } from './paper-answer.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
 import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
-import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
+import type { AskResult, PaperAnswer, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 import type { TopicMatch } from './topic-match.js';
 import { scoreTopic } from './topic-scoring.js';
@@ -72,6 +75,10 @@ export interface AskOptions {
   offset?: number;
   /** Ranking weights for this question only (evaluation compares variants this way). */
   weights?: RankingWeights;
+  /** Earlier questions this one follows up, first question first: searched together with it (follow-up.ts). */
+  context?: readonly string[];
+  /** Share of this question in a follow-up's search (default FOLLOW_UP_WEIGHT); evaluation compares values this way. */
+  followUpWeight?: number;
 }
 
 interface Settings {
@@ -204,19 +211,22 @@ export class Engine {
   /** Answers a question from the snapshot live when it was asked, which a reload does not close underneath it. */
   async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     const { text, truncated } = cleanQuestion(question);
-    return this.snapshots.with((snap) => this.answer(snap, text, truncated, options));
+    const context = keptTurns([...(options.context ?? []).map((q) => cleanQuestion(q).text), text]).slice(0, -1);
+    return this.snapshots.with((snap) => this.answer(snap, text, truncated, context, options));
   }
 
-  private async answer(snap: IndexSnapshot, text: string, truncated: boolean, options: AskOptions): Promise<AskResult> {
+  private async answer(snap: IndexSnapshot, text: string, truncated: boolean, context: string[], options: AskOptions): Promise<AskResult> {
     const started = performance.now();
     const weights = options.weights ?? this.settings.weights;
     const k = clampInt(options.k, 1, MAX_RESULTS, 5);
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
-    const query = await this.embedder.embedQuery(text);
+    const turns: TurnQuery[] = [];
+    for (const turn of [...context, text]) turns.push(await turnQuery(turn, (t) => this.embedder.embedQuery(t), snap.bm25));
+    const { vector: query, lexical: lexicalScores, terms: questionTerms } = foldTurns(turns, options.followUpWeight);
     const embedded = performance.now();
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
     const dense = snap.nearest(query, depth);
-    const lexical = snap.bm25.search(text, depth, (label) => snap.isLive(label));
+    const lexical = topN(lexicalScores, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
     const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
@@ -233,7 +243,6 @@ export class Engine {
     const ranked = rankCandidates(evidence, weights);
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
-    const questionTerms = snap.bm25.termWeights(text);
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.paper(candidate.label);
       return {
@@ -246,9 +255,10 @@ export class Engine {
     const finished = performance.now();
     const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100;
     const lowConfidence = confidence < this.config.lowConfidenceThreshold;
-    const answer = composeAnswer({ query: text, lowConfidence, offset, results });
+    const answer = composeAnswer({ query: [...context, text].join(' '), lowConfidence, offset, results });
     return {
       query: text,
+      ...(context.length > 0 && { context }),
       truncated,
       tookMs: Math.round((finished - started) * 10) / 10,
       timings: { embedMs: ms(started, embedded), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
@@ -297,6 +307,17 @@ export class Engine {
       listings: paper.listings ?? [],
       similar: this.neighbours(label, 3),
     };
+  }
+
+  /** The sentences of one paper (found as `paper` finds it) that answer a question, the best one marked. */
+  async askPaper(idOrTitle: string, question: string): Promise<PaperAnswer> {
+    const { text, truncated } = cleanQuestion(question);
+    const vector = await this.embedder.embedQuery(text);
+    // Everything after the embedding is synchronous, on one snapshot.
+    const detail = this.paper(idOrTitle);
+    const snap = this.snapshots.current;
+    const label = snap.labelById.get(detail.id)!;
+    return { ...detail, answer: answerInPaper(detail.abstract, snap.sentences.get(label), vector, snap.bm25.termWeights(text), text, truncated) };
   }
 
   suggest(prefix: string, limit = 25): Suggestion[] {

@@ -37,6 +37,8 @@ export interface Answer {
 
 export interface AskResult {
   query: string;
+  /** The earlier questions this one follows up, first question first; absent for a first question. */
+  context?: string[];
   /** True when the question was cut to the length limit. */
   truncated: boolean;
   tookMs: number;
@@ -67,6 +69,19 @@ export interface PaperDetail extends PaperCard {
   tldr: string;
   listings: { date: string; rank: number }[];
   similar: SimilarHit[];
+}
+
+/** A question answered inside one paper: its sentences that answer, the best one marked. */
+export interface InPaperAnswer {
+  question: string;
+  /** True when the question was cut to the length limit. */
+  truncated: boolean;
+  /** One or two sentences of the abstract, in abstract order. */
+  sentences: ExcerptSentence[];
+}
+
+export interface PaperAnswer extends PaperDetail {
+  answer: InPaperAnswer;
 }
 
 export interface TrendingItem extends PaperCard {

@@ -5,21 +5,23 @@
  *   scifact  SciFact (BEIR): nDCG@10, recall@10, MRR@10 and the marked sentence's rationale precision
  *   hf       known-item search over the real Hugging Face days, asked by each paper's ai_summary
  *   watch    topic watches: precision and recall of matching on hand-labelled real days
+ *   followups  tests/eval/followups.jsonl over the seed: a follow-up in context, alone, and the first question alone
  *   all      each of them in turn
- *   npm run eval -- [--set seed|scifact|hf|all] [--model minilm|bge-small] [--json]
+ *   npm run eval -- [--set seed|scifact|hf|followups|all] [--model minilm|bge-small] [--json]
  */
 import 'dotenv/config';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadModelName } from '../config.js';
 import { isMain } from '../util/is-main.js';
+import { followUpsTable, runFollowUps } from './followups-run.js';
 import { hfTable, runHf } from './hf-run.js';
 import { writeResults } from './results-file.js';
 import { runSciFact, sciFactTable } from './scifact-run.js';
 import { runWatch, watchTable } from './watch-run.js';
 import { runSeed, seedTable } from './seed-run.js';
 
-const SETS = ['seed', 'scifact', 'hf', 'watch'] as const;
+const SETS = ['seed', 'scifact', 'hf', 'watch', 'followups'] as const;
 
 interface Options {
   set: (typeof SETS)[number] | 'all';
@@ -30,6 +32,7 @@ interface Options {
   limitQueries?: number;
   questions: string;
   ood: string;
+  followups: string;
   grid?: boolean;
   json?: boolean;
 }
@@ -48,6 +51,11 @@ async function runSet(set: (typeof SETS)[number], opts: Options): Promise<{ tabl
     const report = await runSeed(opts);
     writeResults(`seed-${report.model.split('/').at(-1)}`, report, !opts.grid);
     return { table: seedTable(report), report };
+  }
+  if (set === 'followups') {
+    const report = await runFollowUps(opts);
+    writeResults(`followups-${report.model.split('/').at(-1)}`, report, true);
+    return { table: followUpsTable(report), report };
   }
   if (set === 'scifact') {
     const report = await runSciFact({ ...real, split: opts.split === 'test' ? 'dev' : 'train' });
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     .option('--limit-queries <n>', 'scifact, hf: ask at most n questions; for development', positiveInt)
     .option('--questions <path>', 'seed: JSONL of {question, expected}', 'tests/eval/questions.jsonl')
     .option('--ood <path>', 'seed: out-of-domain questions, one per line', 'tests/eval/out-of-domain.txt')
+    .option('--followups <path>', 'followups: JSONL of {first, followUp, expected}', 'tests/eval/followups.jsonl')
     .option('--grid', 'seed: also search a grid of fusion weights')
     .option('--json', 'print JSON')
     .parse()

@@ -49,7 +49,7 @@ describe('malformed input, REST faults and gateway loss', () => {
   });
 
   const ask = (userId: string, question: string, isPublic = false) =>
-    t.channel.user(userId).runSlashCommand({ name: 'ask', options: [str('question', question), ...(isPublic ? [{ name: 'public', type: 5, value: true }] : [])] });
+    t.channel.user(userId).runSlashCommand({ name: 'ask', options: [str('question', question), { name: 'public', type: 5, value: isPublic }] });
 
   /** The bot still works: a normal /ask is answered with the expected paper first. */
   async function expectHealthy(): Promise<void> {

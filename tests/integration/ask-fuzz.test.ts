@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { questionFromMessage, renderAsk } from '../../src/bot/render/ask.js';
+import { renderAsk, turnsFromMessage, turnsOf } from '../../src/bot/render/ask.js';
 import type { MessagePayload } from '../../src/bot/render/payload.js';
 import { LIMITS } from '../../src/bot/render/text.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -185,7 +185,7 @@ function payloadProblems(payload: MessagePayload, result: AskResult): string[] {
   for (const id of ids) check(id.length <= LIMITS.customId, `custom_id of ${id.length} chars`);
   for (const b of payload.components.flatMap((row) => row.components)) check(b.label!.length <= LIMITS.buttonLabel, `label ${b.label}`);
   check(new Set(ids).size === ids.length, `duplicate custom_ids ${ids.join(' ')}`);
-  check(questionFromMessage(payload.content) === result.query, `question does not round-trip: ${JSON.stringify(result.query).slice(0, 80)}`);
+  check(JSON.stringify(turnsFromMessage(payload.content)) === JSON.stringify(turnsOf(result)), `question does not round-trip: ${JSON.stringify(result.query).slice(0, 80)}`);
   return problems;
 }
 

@@ -1,7 +1,7 @@
 import { ButtonStyle, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { decodeButton, questionHash } from '../../src/bot/custom-ids.js';
-import { questionFromMessage, renderAsk } from '../../src/bot/render/ask.js';
+import { renderAsk, turnsFromMessage } from '../../src/bot/render/ask.js';
 import { renderAbstract, renderPaper, renderSimilar, renderTrending } from '../../src/bot/render/lists.js';
 import { linkLine } from '../../src/bot/render/paper-parts.js';
 import { link, type MessagePayload } from '../../src/bot/render/payload.js';
@@ -54,24 +54,26 @@ describe('renderAsk', () => {
     expect(payload.content.split('\n')[0]).toBe('🔎 how do MLPs scale on vision tasks?');
   });
 
-  it('has no Prev/Next row when all results fit on one page', () => {
+  it('has no Prev/Next when all results fit on one page, only Refine above the paper buttons', () => {
     const payload = renderAsk({ result: askResult(5, { hasMore: false }), total: 5 });
-    expect(payload.components).toHaveLength(2);
+    expect(payload.components).toHaveLength(3);
     expect(buttonLabelled(payload, '◀ Prev')).toBeUndefined();
     expect(buttonLabelled(payload, 'Next ▶')).toBeUndefined();
     expect(customIds(payload)).toEqual([
+      `refine:${questionHash('how do MLPs scale on vision tasks?')}:pub:5`,
       ...[1, 2, 3, 4, 5].map((n) => `abs:2401.${10000 + n}`),
       ...[1, 2, 3, 4, 5].map((n) => `sim:2401.${10000 + n}`),
     ]);
     const small = renderAsk({ result: askResult(3, { hasMore: false }), total: 3 });
-    expect(small.components).toHaveLength(2);
-    expect(small.components.every((r) => r.components.length === 3)).toBe(true);
+    expect(small.components).toHaveLength(3);
+    expect(small.components.slice(1).every((r) => r.components.length === 3)).toBe(true);
   });
 
   it('pages a 10-result answer: page 1 has Prev disabled and Next enabled', () => {
     const payload = renderAsk({ result: askResult(5), total: 10 });
     expectWithinDiscordLimits(payload);
     expect(payload.components).toHaveLength(3);
+    expect(payload.components[0]!.components.map((b) => b.label)).toEqual(['◀ Prev', 'Next ▶', '✏️ Refine']);
     const hash = questionHash('how do MLPs scale on vision tasks?');
     const prev = buttonLabelled(payload, '◀ Prev')!;
     const next = buttonLabelled(payload, 'Next ▶')!;
@@ -215,11 +217,11 @@ describe('renderAsk', () => {
     expect(renderAsk({ result: askResult(5), total: 5 }).content).not.toContain('only its beginning');
   });
 
-  it('says there are no results, with the search footer in the content', () => {
+  it('says there are no results, with the search footer in the content, and can still be refined', () => {
     const payload = renderAsk({ result: askResult(0, { hasMore: false, tookMs: 7.6 }), total: 5 });
     expectWithinDiscordLimits(payload);
     expect(payload.embeds).toEqual([]);
-    expect(payload.components).toEqual([]);
+    expect(customIds(payload)).toEqual([`refine:${questionHash('how do MLPs scale on vision tasks?')}:pub:5`]);
     expect(payload.content).toContain('No results.');
     expect(payload.content).toContain('-# searched 1234 papers in 8 ms');
   });
@@ -239,7 +241,7 @@ describe('renderAsk', () => {
   it.each(trickyQueries)('recovers the exact question from the reply and matches the Next button hash: %s', (query) => {
     const payload = renderAsk({ result: askResult(5, { query }), total: 10 });
     expectWithinDiscordLimits(payload);
-    const recovered = questionFromMessage(payload.content);
+    const recovered = turnsFromMessage(payload.content)?.[0];
     expect(recovered).toBe(query);
     const next = decodeButton(buttonLabelled(payload, 'Next ▶')!.custom_id);
     expect(next).toMatchObject({ kind: 'ask', offset: 5, total: 10 });
@@ -251,12 +253,12 @@ describe('renderAsk', () => {
     // The longest question the engine keeps is 500 characters; escaping can double it.
     const query = `${'@'.repeat(499)}a`;
     const payload = renderAsk({ result: askResult(5, { query, truncated: true, lowConfidence: true }), total: 10 });
-    expect(questionFromMessage(payload.content)).toBe(query);
+    expect(turnsFromMessage(payload.content)).toEqual([query]);
   });
 
   it('returns undefined for a message that is not an /ask reply', () => {
-    expect(questionFromMessage('hello')).toBeUndefined();
-    expect(questionFromMessage('')).toBeUndefined();
+    expect(turnsFromMessage('hello')).toBeUndefined();
+    expect(turnsFromMessage('')).toBeUndefined();
   });
 
   it('keeps huge, hostile titles, summaries and long author lists within limits and unable to mention', () => {
@@ -572,10 +574,9 @@ describe('renderReloadSummary', () => {
 });
 
 describe('buttons', () => {
-  it('styles Abstract buttons as primary and the rest as secondary', () => {
+  it('styles Abstract buttons as primary, Refine as success and the rest as secondary', () => {
     const payload = renderAsk({ result: askResult(5), total: 10 });
-    for (const b of buttons(payload)) {
-      expect(b.style).toBe(b.label!.startsWith('Abstract') ? ButtonStyle.Primary : ButtonStyle.Secondary);
-    }
+    const expected = (label: string) => (label.startsWith('Abstract') ? ButtonStyle.Primary : label.includes('Refine') ? ButtonStyle.Success : ButtonStyle.Secondary);
+    for (const b of buttons(payload)) expect(b.style).toBe(expected(b.label!));
   });
 });

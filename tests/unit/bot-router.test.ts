@@ -264,7 +264,7 @@ describe('the router enforces each declared policy', () => {
 
   it('registers every admin-only command with Manage Server as the default and for servers only', () => {
     const adminOnly = COMMANDS.filter((c) => c.policy?.adminOnly !== undefined);
-    expect(adminOnly.map((c) => c.data.name).sort()).toEqual(['digest', 'reload', 'subscribe', 'unsubscribe']);
+    expect(adminOnly.map((c) => c.data.name).sort()).toEqual(['digest', 'reload', 'settings', 'subscribe', 'unsubscribe']);
     for (const c of adminOnly) {
       const json = c.data.toJSON() as { default_member_permissions?: string | null; contexts?: number[] };
       expect(json.default_member_permissions, c.data.name).toBe(String(PermissionFlagsBits.ManageGuild));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ansiStyle, formatAsk, formatGeneratedAnswer, plainStyle } from '../../src/cli/render/human.js';
-import { arxivId, askResult } from './bot-fixtures.js';
+import { ansiStyle, formatAsk, formatGeneratedAnswer, formatPaperAnswer, plainStyle } from '../../src/cli/render/human.js';
+import { arxivId, askResult, paperDetail } from './bot-fixtures.js';
 
 const answer = {
   sentences: [
@@ -43,5 +43,18 @@ describe('formatGeneratedAnswer', () => {
   it('links each citation to the cited paper in a terminal (OSC 8)', () => {
     const text = formatGeneratedAnswer(generated, askResult(3), 'llama3.2', ansiStyle);
     expect(text).toContain(`\u001b]8;;https://arxiv.org/abs/${arxivId(2)}\u001b\\[2]\u001b]8;;\u001b\\`);
+  });
+});
+
+describe('formatPaperAnswer', () => {
+  it('shows the question and the answering sentences, the best one bold, and how to see the whole abstract', () => {
+    const sentences = [
+      { text: 'We study how attention scales.', matched: false },
+      { text: 'We find that it scales well.', matched: true },
+    ];
+    const text = formatPaperAnswer({ ...paperDetail(), answer: { question: 'does it scale?', truncated: false, sentences } }, plainStyle);
+    expect(text).toContain('Q: does it scale?\n   We study how attention scales. «We find that it scales well.»');
+    expect(text).toContain(`paperscout paper ${arxivId(1)}`);
+    expect(text).not.toContain('only its beginning');
   });
 });

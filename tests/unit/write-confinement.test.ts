@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonStore } from '../../src/bot/state/json-store.js';
+import { StateDatabase } from '../../src/bot/state/database.js';
 import { cacheDirFor } from '../../src/engine/build-from-sources.js';
 import { UserError, WriteOutsideError } from '../../src/errors.js';
 import { saveDay } from '../../src/feed/feed-store.js';
@@ -78,9 +77,9 @@ describe('every writer confines its target', () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
-  it('JsonStore: data/bot symlinked outside is refused before any folder or file is made', () => {
+  it('the state database: data/bot symlinked outside is refused before any folder or file is made', () => {
     const data = linkedDataDir('bot');
-    const open = () => JsonStore.open(data, join('bot', 'state.json'), z.object({}), () => ({}), createLogger({ level: 'silent' }));
+    const open = () => StateDatabase.open(data, createLogger({ level: 'silent' }));
     expect(open).toThrow(WriteOutsideError);
     expect(readdirSync(outside)).toEqual([]);
   });

@@ -1,27 +1,30 @@
 import { MessageFlags } from 'discord.js';
-import { defineButton, type ButtonHandlers } from '../context.js';
-import { questionHash } from '../custom-ids.js';
-import { ASK_PAGE_SIZE, questionFromMessage, renderAsk } from '../render/ask.js';
+import { votesFor } from '../commands/ask-reply.js';
+import { defineButton, type ButtonHandlers, type ModalHandlers } from '../context.js';
+import { ASK_PAGE_SIZE, renderAsk } from '../render/ask.js';
 import { renderAbstract, renderSimilar, renderTrending } from '../render/lists.js';
 import { escapeMarkdown, truncate } from '../render/text.js';
 import { replyPrivately } from '../replies.js';
 import { EXPIRED_BUTTON } from '../router.js';
+import { checkedTurns, followUpModal, refineButton, shownPublicly } from './refine.js';
 
 export const BUTTONS: ButtonHandlers = {
-  /** Prev/Next on an /ask reply: the question comes from the message, checked against the id's hash. */
+  /** Prev/Next on an /ask reply: the questions come from the message, checked against the id's hash. */
   ask: defineButton({
     // Each page is a new search, so it counts like an /ask.
     policy: { rateLimit: 'askLimiter' },
     async handle(interaction, action, ctx) {
-      const question = questionFromMessage(interaction.message.content);
+      const turns = checkedTurns(interaction.message, action.questionHash);
       const k = Math.min(ASK_PAGE_SIZE, action.total - action.offset);
-      if (!question || questionHash(question) !== action.questionHash || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
+      if (!turns || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
       await interaction.deferUpdate();
-      const result = await ctx.engine.ask(question, { k, offset: action.offset });
-      const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
-      await interaction.editReply(renderAsk({ result, total: action.total, votes }));
+      const result = await ctx.engine.ask(turns.at(-1)!, { k, offset: action.offset, context: turns.slice(0, -1) });
+      const votes = votesFor(interaction, ctx, result.results.map((r) => r.id));
+      await interaction.editReply(renderAsk({ result, total: action.total, votes, isPublic: shownPublicly(interaction.message) }));
     },
   }),
+
+  refine: refineButton,
 
   abstract: defineButton({
     async handle(interaction, action, ctx) {
@@ -59,4 +62,8 @@ export const BUTTONS: ButtonHandlers = {
       await interaction.update(renderTrending(result, action.limit, votes));
     },
   }),
+};
+
+export const MODALS: ModalHandlers = {
+  followUp: followUpModal,
 };

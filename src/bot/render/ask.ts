@@ -1,7 +1,7 @@
 import { ButtonStyle, type APIEmbed } from 'discord-api-types/v10';
 import type { GeneratedAnswer } from '../../engine/generated-answer.js';
 import type { Answer, AskHit, AskResult } from '../../engine/results.js';
-import { encodeButton, questionHash } from '../custom-ids.js';
+import { encodeButton, turnsHash } from '../custom-ids.js';
 import { citationLink, generatedAnswerLines } from './generated-answer.js';
 import { authorLine, linkLine } from './paper-parts.js';
 import { button, COLORS, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
@@ -9,6 +9,7 @@ import { escapeMarkdown, LIMITS, relevanceBar, truncate, unescapeMarkdown } from
 
 export const ASK_PAGE_SIZE = 5;
 const QUESTION_PREFIX = '🔎 ';
+const FOLLOW_UP_PREFIX = '↳ ';
 const ANSWER_PREFIX = '💡 ';
 
 /**
@@ -56,13 +57,22 @@ export interface AskPage {
   votes?: VoteCounts;
   /** The user's own model's answer, shown in place of the extractive one when it fits (ANSWER_LLM_URL). */
   generated?: GeneratedAnswer;
+  /** Whether the channel sees the reply (default true); a follow-up of it is shown the same way. */
+  isPublic?: boolean;
 }
 
-/** The /ask reply: the question, one embed per paper, and buttons to page, read abstracts and find similar papers. */
-export function renderAsk({ result, total, votes, generated }: AskPage): MessagePayload {
+/** The questions a reply answers, first question first: the question, or the questions a follow-up was searched with. */
+export const turnsOf = (result: Pick<AskResult, 'query' | 'context'>): string[] => [...(result.context ?? []), result.query];
+
+/**
+ * The /ask reply: the question (and for a follow-up, the questions before it), one embed per paper,
+ * and buttons to page, refine, read abstracts and find similar papers.
+ */
+export function renderAsk({ result, total, votes, isPublic = true, generated }: AskPage): MessagePayload {
   const { offset, results } = result;
   const last = Math.min(total, offset + results.length);
-  const lines = [`${QUESTION_PREFIX}${escapeMarkdown(result.query)}`];
+  const turns = turnsOf(result);
+  const lines = turns.map((turn, i) => `${i === 0 ? QUESTION_PREFIX : FOLLOW_UP_PREFIX}${escapeMarkdown(turn)}`);
   if (result.truncated) lines.push('-# Your question was long, so only its beginning was searched.');
   if (result.answer) {
     const room = LIMITS.content - lines.join('\n').length - 1;
@@ -78,20 +88,25 @@ export function renderAsk({ result, total, votes, generated }: AskPage): Message
   if (embeds.length) embeds[embeds.length - 1]!.footer = { text: footer };
   else lines.push(`-# ${footer}`);
 
-  const hash = questionHash(result.query);
+  const hash = turnsHash(turns);
   const hasNext = result.hasMore && last < total;
-  const nav = row(
+  const pages = [
     button(encodeButton({ kind: 'ask', questionHash: hash, offset: Math.max(0, offset - ASK_PAGE_SIZE), total }), '◀ Prev', { disabled: offset === 0 }),
     button(encodeButton({ kind: 'ask', questionHash: hash, offset: offset + ASK_PAGE_SIZE, total }), 'Next ▶', { disabled: !hasNext }),
-  );
+  ];
+  const refine = button(encodeButton({ kind: 'refine', questionHash: hash, isPublic, total }), '✏️ Refine', { style: ButtonStyle.Success });
+  const nav = row(...(total > ASK_PAGE_SIZE ? pages : []), refine);
   const abstracts = row(...results.map((hit) => button(encodeButton({ kind: 'abstract', paperId: hit.id }), `Abstract ${hit.rank}`, { style: ButtonStyle.Primary })));
   const similar = row(...results.map((hit) => button(encodeButton({ kind: 'similar', paperId: hit.id }), `Similar ${hit.rank}`)));
   const vote = voteRows(results, votes, (paperId) => encodeButton({ kind: 'vote', paperId }));
-  return message({ content: lines.join('\n'), embeds, components: [...(total > ASK_PAGE_SIZE ? [nav] : []), abstracts, similar, ...vote] });
+  return message({ content: lines.join('\n'), embeds, components: [nav, abstracts, similar, ...vote] });
 }
 
-/** Recovers the question from an /ask reply, for its buttons; undefined if the message is not one. */
-export function questionFromMessage(content: string): string | undefined {
-  const first = content.split('\n')[0];
-  return first?.startsWith(QUESTION_PREFIX) ? unescapeMarkdown(first.slice(QUESTION_PREFIX.length)) : undefined;
+/** Recovers the questions of an /ask reply, first question first; undefined if the message is not one. */
+export function turnsFromMessage(content: string): string[] | undefined {
+  const [first, ...rest] = content.split('\n');
+  if (!first?.startsWith(QUESTION_PREFIX)) return undefined;
+  const end = rest.findIndex((line) => !line.startsWith(FOLLOW_UP_PREFIX));
+  const followUps = end < 0 ? rest : rest.slice(0, end);
+  return [first, ...followUps].map((line, i) => unescapeMarkdown(line.slice((i === 0 ? QUESTION_PREFIX : FOLLOW_UP_PREFIX).length)));
 }

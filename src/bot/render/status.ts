@@ -56,15 +56,16 @@ export function renderReloadSummary(report: ReloadReport): MessagePayload {
 export const HELP_TEXT = [
   '**paperscout** answers questions about research papers from a local index.',
   '',
-  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5), `public:` show the answer to the channel.',
+  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5). Answers are posted in the channel unless the server chose private; `public:false` (or `public:true`) decides for one question.',
   '`/trending` a day\'s list of papers, ranked; `date:` YYYY-MM-DD, `limit:` per page; `scope:server` ranks this server\'s 👍 votes (`days:` window).',
-  '`/paper query:` one paper in full (start typing a title).',
+  '`/paper query:` one paper in full (start typing a title); add `question:` to see the sentences of it that answer a question.',
   '`/similar paper:` the papers most like one.',
   '`/stats` index size, model, freshness and answer speed.',
   '`/reload` (Manage Server) re-reads the sources and embeds only what changed.',
   '`/subscribe channel:` (Manage Server) posts the day\'s list there once a day; `/unsubscribe` stops it.',
+  '`/settings ask_visibility:` (Manage Server) whether `/ask` answers are public (default) or private by default.',
   '',
-  'Under each answer: **Abstract** shows the full abstract to you alone, **Similar** finds related papers, 👍 votes for a paper in this server, ◀ ▶ page.',
+  'Under each answer: **Refine** asks a follow-up searched together with the question, **Abstract** shows the full abstract to you alone, **Similar** finds related papers, 👍 votes for a paper in this server, ◀ ▶ page.',
 ].join('\n');
 
 export function renderHelp(): MessagePayload {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import { StateDatabase } from './database.js';
+import { SettingsStore } from './settings.js';
 import { SubscriptionStore } from './subscriptions.js';
 import { VoteStore } from './votes.js';
 import { WatchStore } from './watches.js';
@@ -26,12 +27,14 @@ export class BotState {
   readonly refresh: RefreshStore;
   readonly votes: VoteStore;
   readonly watches: WatchStore;
+  readonly settings: SettingsStore;
 
   private constructor(readonly db: StateDatabase) {
     this.subscriptions = new SubscriptionStore(db);
     this.refresh = new RefreshStore(db);
     this.votes = new VoteStore(db);
     this.watches = new WatchStore(db);
+    this.settings = new SettingsStore(db);
   }
 
   static open(dataDir: string, log: Logger): BotState {

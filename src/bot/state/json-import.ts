@@ -43,8 +43,8 @@ function legacy<S extends z.ZodType>(name: string, schema: S, insert: (sql: Sql,
 }
 
 /**
- * The JSON files the database replaces, imported once each. A port of another JSON store (such as
- * settings) adds its migration in migrations.ts and its file here.
+ * The JSON files the database replaces, imported once each (settings came after the move to SQLite,
+ * so they never had a file).
  */
 export const LEGACY_FILES: readonly LegacyFile[] = [
   legacy('state.json', stateFileSchema, (sql, state) => {

@@ -61,6 +61,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX matches_by_paper ON matches (paper_id);`,
   },
+  {
+    name: 'per-server settings (/settings)',
+    sql: `
+      CREATE TABLE settings (
+        guild_id TEXT PRIMARY KEY,
+        ask_visibility TEXT CHECK (ask_visibility IN ('public', 'private'))
+      ) STRICT;`,
+  },
 ];
 
 export function schemaVersion(sql: Sql): number {

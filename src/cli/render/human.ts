@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { ReloadReport } from '../../engine/engine.js';
 import { rewriteCitations, type GeneratedAnswer } from '../../engine/generated-answer.js';
-import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
+import type { AskResult, PaperAnswer, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
   bold(text: string): string;
@@ -83,6 +83,16 @@ export function formatPaper(paper: PaperDetail, style: Style): string {
     .map(([name, url]) => `  ${name}: ${url}`);
   out.push('Links:', ...linkLines, '', 'Similar papers:');
   for (const hit of paper.similar) out.push(`  ${hit.rank}. ${hit.title} (${hit.id})`);
+  return out.join('\n');
+}
+
+/** `paper --question`: the sentences of the paper that answer, the best one bold, and how to see the rest. */
+export function formatPaperAnswer(paper: PaperAnswer, style: Style): string {
+  const { answer } = paper;
+  const out = [style.bold(paper.title), style.dim([paper.id, paper.date].filter(Boolean).join(' · ')), ''];
+  if (answer.truncated) out.push(style.dim('(Your question was long, so only its beginning was used.)'));
+  out.push(`Q: ${answer.question}`, wrap(answer.sentences.map((s) => (s.matched ? style.bold(s.text) : s.text)).join(' ')), '');
+  out.push(style.dim(`The whole abstract: paperscout paper ${paper.id}`), `   ${paper.url}`);
   return out.join('\n');
 }
 
