@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { UserError } from '../errors.js';
 import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
+import { backfill, datesBetween } from '../feed/backfill.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { formatLockNotice, type LockNotice } from '../index/lock.js';
 import { createLogger } from '../log.js';
 import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
+import { ansiStyle, formatAsk, formatBackfill, formatPaper, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { formatIngestPlan } from './render/ingest.js';
 import { indexStatus } from './index-status.js';
@@ -31,7 +33,7 @@ function progressReporter(): (progress: BuildProgress) => void {
     if (!finished && now - last < 250) return;
     last = now;
     if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(progress)}\x1b[K${finished ? '\n' : ''}`);
-    else if (finished || progress.phase === 'embedding') process.stderr.write(`${progressLine(progress)}\n`);
+    else if (finished || progress.phase === 'embedding' || progress.phase === 'fetching') process.stderr.write(`${progressLine(progress)}\n`);
   };
 }
 
@@ -175,17 +177,37 @@ program
   .command('fetch')
   .description('fetch Hugging Face Daily Papers lists (HF_API_BASE) and add them to the index')
   .option('--date <YYYY-MM-DD>', 'the (last) day to fetch (default: today, UTC)', isoDate)
-  .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
-  .action(async (opts: { date?: string; days: number }) => {
+  .addOption(new Option('--days <n>', 'fetch this many days ending at --date').argParser(positiveInt).default(1).conflicts('since'))
+  .option('--since <YYYY-MM-DD>', 'backfill every day from this one to --date, skipping days already stored; indexes once at the end', isoDate)
+  .action(async (opts: { date?: string; days: number; since?: string }) => {
     const cfg = config();
+    const feed = loadFeedConfig();
     const log = createLogger({ level: loadLogLevel('fetch') });
-    const dates = recentDates(opts.days, opts.date ?? new Date().toISOString().slice(0, 10));
+    const today = new Date().toISOString().slice(0, 10);
+    const until = opts.date ?? today;
     // The log shows only errors here, so a pending retry is said on stderr: the wait is never silent.
-    const onRetry = (notice: RetryNotice) => process.stderr.write(`paperscout: ${formatRetryNotice(notice)}\n`);
-    const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log, onRetry));
-    for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
+    const onRetry = (notice: RetryNotice) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}paperscout: ${formatRetryNotice(notice)}\n`);
+    const client = clientOptions(feed, log, onRetry);
+    let failed: boolean;
+    if (opts.since !== undefined) {
+      if (opts.since > until) throw new UserError(`--since ${opts.since} is after ${until}; give the first day of the backfill`);
+      const report = await backfill(datesBetween(opts.since, until), cfg.dataDir, {
+        ...client,
+        delayMs: feed.backfillDelayMs,
+        today,
+        settleDays: feed.refreshDays,
+        onProgress: progressReporter(),
+      });
+      for (const day of report.days.filter((d) => d.error)) process.stdout.write(`${formatDayReport(day)}\n`);
+      process.stdout.write(`${formatBackfill(report)}\n`);
+      failed = report.days.length > 0 && report.days.every((d) => d.error);
+    } else {
+      const reports = await fetchDays(recentDates(opts.days, until), cfg.dataDir, client);
+      for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
+      failed = reports.every((r) => r.error);
+    }
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
-    if (reports.every((r) => r.error)) process.exitCode = 1;
+    if (failed) process.exitCode = 1;
   });
 
 const model = program.command('model').description('manage the embedding model');

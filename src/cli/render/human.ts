@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import type { ReloadReport } from '../../engine/engine.js';
+import type { BackfillReport } from '../../feed/backfill.js';
 import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
@@ -97,4 +98,19 @@ export function formatReload(report: ReloadReport): string {
     `(${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.refreshed} refreshed; ` +
     `${report.embedded} papers embedded${report.fullRebuild ? ', full rebuild' : ''}).`
   );
+}
+
+/** `Backfill: 250 days fetched (4,321 papers), 104 without a list, 11 already stored, 1 failed.` */
+export function formatBackfill(report: BackfillReport): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const listed = report.days.filter((d) => d.papers).length;
+  const unlisted = report.days.filter((d) => d.papers === 0).length;
+  const failed = report.days.filter((d) => d.error).length;
+  const parts = [
+    `${n(listed)} day(s) fetched (${n(report.papers)} papers)`,
+    unlisted && `${n(unlisted)} without a list`,
+    `${n(report.skipped)} already stored or known empty`,
+    failed && `${n(failed)} failed (run the same command again to retry them)`,
+  ].filter(Boolean);
+  return `Backfill: ${parts.join(', ')}.`;
 }
