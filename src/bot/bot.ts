@@ -10,6 +10,7 @@ import type { BotContext } from './context.js';
 import { DailyService } from './daily/daily-service.js';
 import { openBotState } from './state/bot-state.js';
 import { VoteStore } from './state/votes.js';
+import { ResourceFinder } from '../engine/resources.js';
 import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render/payload.js';
@@ -69,6 +70,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     startedAt: now(),
     state: openBotState(dataDir, log),
     votes: VoteStore.open(dataDir, log),
+    resources: new ResourceFinder(feed.hub, dataDir, log, now),
     feed,
     now,
   };

@@ -1,6 +1,7 @@
 import type { AutocompleteInteraction, ButtonInteraction, CacheType, ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder } from 'discord.js';
 import type { FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import type { ResourceFinder } from '../engine/resources.js';
 import type { Logger } from '../log.js';
 import type { ButtonAction } from './custom-ids.js';
 import type { LatencyWindow } from './latency.js';
@@ -18,6 +19,8 @@ export interface BotContext {
   startedAt: number;
   state: JsonStore<BotState>;
   votes: VoteStore;
+  /** The Hub's models, datasets and Spaces citing a paper, cached under `data/hub/`. */
+  resources: ResourceFinder;
   feed: FeedConfig;
   /** The clock (injected in tests, which simulate days rather than sleep). */
   now: () => number;

@@ -5,6 +5,8 @@ import { Command, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
+import { ResourceFinder } from '../engine/resources.js';
+import { parseArxivId } from '../papers/paper.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
 import { backfill, datesBetween } from '../feed/backfill.js';
@@ -121,9 +123,13 @@ program
   .argument('<query...>', 'id, link or title')
   .option('--json', 'print JSON')
   .action(async (words: string[], opts: { json?: boolean }) => {
-    await withEngine((engine) => {
+    await withEngine(async (engine) => {
       const detail = engine.paper(words.join(' '));
-      print(detail, Boolean(opts.json), () => formatPaper(detail, style));
+      const arxivId = detail.links.arxiv ? parseArxivId(detail.id) : undefined;
+      const found = arxivId ? await new ResourceFinder(loadFeedConfig().hub, engine.config.dataDir).find(arxivId) : undefined;
+      if (found?.status === 'unavailable') process.stderr.write(`paperscout: ${found.reason}; models, datasets and Spaces not shown\n`);
+      const resources = found?.status === 'found' ? found : undefined;
+      print({ ...detail, ...(resources && { resources: resources.resources }) }, Boolean(opts.json), () => formatPaper(detail, style, resources));
     });
   });
 

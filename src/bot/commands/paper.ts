@@ -1,6 +1,7 @@
 import { SlashCommandBuilder, type AutocompleteInteraction } from 'discord.js';
 import { type BotContext, defineCommand } from '../context.js';
 import { renderPaper } from '../render/lists.js';
+import { replyWithResources } from './paper-resources.js';
 import { LIMITS, truncate } from '../render/text.js';
 
 /** Title suggestions for an autocomplete option: at most 25, value = paper id. */
@@ -21,7 +22,8 @@ export const paper = defineCommand({
 
   async execute(interaction, ctx) {
     const detail = ctx.engine.paper(interaction.options.getString('query', true));
-    await interaction.reply(renderPaper(detail, interaction.inGuild() ? ctx.votes.counts(interaction.guildId, [detail.id]) : undefined));
+    const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, [detail.id]) : undefined;
+    await replyWithResources(interaction, ctx, detail, (resources) => renderPaper(detail, votes, resources));
   },
 
   autocomplete: suggestPapers,

@@ -1,6 +1,8 @@
 import { styleText } from 'node:util';
 import type { ReloadReport } from '../../engine/engine.js';
+import type { FoundResources } from '../../engine/resources.js';
 import type { BackfillReport } from '../../feed/backfill.js';
+import { HUB_KINDS, HUB_LIST_LIMIT, hubRepoUrl } from '../../feed/hub-client.js';
 import type { AskResult, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
@@ -66,7 +68,7 @@ export function formatSimilar(title: string, results: readonly SimilarHit[], sty
   return out.join('\n');
 }
 
-export function formatPaper(paper: PaperDetail, style: Style): string {
+export function formatPaper(paper: PaperDetail, style: Style, found?: FoundResources): string {
   const { links } = paper;
   const out = [style.bold(paper.title)];
   const meta = [paper.id, paper.date, paper.authors?.join(', '), paper.upvotes !== undefined ? `${paper.upvotes} upvotes` : undefined];
@@ -76,7 +78,25 @@ export function formatPaper(paper: PaperDetail, style: Style): string {
     .map(([name, url]) => `  ${name}: ${url}`);
   out.push('Links:', ...linkLines, '', 'Similar papers:');
   for (const hit of paper.similar) out.push(`  ${hit.rank}. ${hit.title} (${hit.id})`);
+  if (found) out.push('', ...formatResources(found, style));
   return out.join('\n');
+}
+
+/** Repositories listed per kind; `paper --json` has them all. */
+const RESOURCES_SHOWN = 5;
+
+/** `On the Hugging Face Hub:` then, per kind, the most liked repositories and how many cite the paper. */
+function formatResources(found: FoundResources, style: Style): string[] {
+  const stale = found.stale ? style.dim(` (as of ${found.fetchedAt.toISOString().slice(0, 10)}; the Hub did not answer)`) : '';
+  const kinds = HUB_KINDS.filter((kind) => found.resources[kind].length);
+  if (!kinds.length) return [`On the Hugging Face Hub: no models, datasets or Spaces cite it yet.${stale}`];
+  const out = [`On the Hugging Face Hub:${stale}`];
+  for (const kind of kinds) {
+    const repos = found.resources[kind];
+    out.push(`  ${kind} (${repos.length >= HUB_LIST_LIMIT ? `${HUB_LIST_LIMIT}+` : repos.length}):`);
+    for (const repo of repos.slice(0, RESOURCES_SHOWN)) out.push(`    ${repo.id}${repo.likes ? style.dim(` ♥ ${repo.likes}`) : ''}  ${hubRepoUrl(kind, repo.id)}`);
+  }
+  return out;
 }
 
 export function formatTrending(result: TrendingResult, style: Style): string {
