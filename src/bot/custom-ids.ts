@@ -7,7 +7,7 @@ import { LIMITS } from './render/text.js';
  * it lives in the message text, and the id holds its hash so a tampered or stale message is caught.
  */
 export type ButtonAction =
-  | { kind: 'ask'; questionHash: string; offset: number; total: number }
+  | { kind: 'ask'; questionHash: string; offset: number; total: number; /** `has_code:true`: only papers with a repository. */ hasCode?: boolean }
   | { kind: 'abstract'; paperId: string }
   | { kind: 'similar'; paperId: string }
   | { kind: 'trending'; date: string; offset: number; limit: number }
@@ -21,7 +21,7 @@ export function encodeButton(action: ButtonAction): string {
   const id = (() => {
     switch (action.kind) {
       case 'ask':
-        return `ask:${action.questionHash}:${action.offset}:${action.total}`;
+        return `ask:${action.questionHash}:${action.offset}:${action.total}${action.hasCode ? ':code' : ''}`;
       case 'abstract':
         return `abs:${action.paperId}`;
       case 'similar':
@@ -48,11 +48,11 @@ export function decodeButton(customId: string): ButtonAction | undefined {
   const tail = rest.join(':');
   switch (kind) {
     case 'ask': {
-      const [hash, offset, total] = rest;
+      const [hash, offset, total, filter] = rest;
       const o = count(offset, 1000);
       const t = count(total, 50);
-      if (!hash || !/^[0-9a-f]{10}$/.test(hash) || o === undefined || !t || rest.length !== 3) return undefined;
-      return { kind: 'ask', questionHash: hash, offset: o, total: t };
+      if (!hash || !/^[0-9a-f]{10}$/.test(hash) || o === undefined || !t || rest.length > 4 || (rest.length === 4 && filter !== 'code')) return undefined;
+      return { kind: 'ask', questionHash: hash, offset: o, total: t, ...(filter && { hasCode: true }) };
     }
     case 'abs':
       return tail ? { kind: 'abstract', paperId: tail } : undefined;

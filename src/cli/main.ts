@@ -72,12 +72,12 @@ function print(value: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
 }
 
-async function askFromStdin(engine: Engine, k: number): Promise<void> {
+async function askFromStdin(engine: Engine, k: number, hasCode?: boolean): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
-      process.stdout.write(`${JSON.stringify(askJson(await engine.ask(line, { k })))}\n`);
+      process.stdout.write(`${JSON.stringify(askJson(await engine.ask(line, { k, hasCode })))}\n`);
     } catch (error) {
       process.stdout.write(`${JSON.stringify({ query: line, error: describeError(error).message })}\n`);
     }
@@ -95,11 +95,12 @@ program
   .argument('<question...>', 'the question, or - for stdin')
   .option('-k, --results <n>', 'results to show', positiveInt, 5)
   .option('--offset <n>', 'skip this many results (paging)', nonNegativeInt, 0)
+  .option('--has-code', 'only papers with a code repository')
   .option('--json', 'print JSON (see README for the schema)')
-  .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
+  .action(async (words: string[], opts: { results: number; offset: number; hasCode?: boolean; json?: boolean }) => {
     await withEngine(async (engine) => {
-      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results);
-      const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset });
+      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results, opts.hasCode);
+      const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset, hasCode: opts.hasCode });
       print(askJson(result), Boolean(opts.json), () => formatAsk(result, style));
     });
   });

@@ -29,6 +29,8 @@ export type { ReloadReport } from './build-from-sources.js';
 
 /** Candidates drawn from each retriever before fusion. */
 const CANDIDATE_DEPTH = 50;
+/** How much deeper candidates are drawn when only papers with code are kept. */
+const HAS_CODE_DEPTH = 3;
 
 export interface EngineStats {
   papers: number;
@@ -70,6 +72,8 @@ export interface AskOptions {
   offset?: number;
   /** Ranking weights for this question only (evaluation compares variants this way). */
   weights?: RankingWeights;
+  /** Only papers with a code repository (`/ask has_code:true`, `ask --has-code`). */
+  hasCode?: boolean;
 }
 
 interface Settings {
@@ -212,7 +216,8 @@ export class Engine {
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
     const query = await this.embedder.embedQuery(text);
     const embedded = performance.now();
-    const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
+    // About a third of papers link a repository: a filtered question draws deeper to fill its page.
+    const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1) * (options.hasCode ? HAS_CODE_DEPTH : 1);
     const dense = snap.nearest(query, depth);
     const lexical = snap.bm25.search(text, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
@@ -228,7 +233,8 @@ export class Engine {
         lexical: lexicalByLabel.get(label) ?? 0,
       };
     });
-    const ranked = rankCandidates(evidence, weights);
+    // Filtered after ranking, so a paper with code keeps the score and order it has unfiltered.
+    const ranked = rankCandidates(evidence, weights).filter((c) => !options.hasCode || Boolean(snap.paper(c.label).githubUrl));
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
     const questionTerms = snap.bm25.termWeights(text);

@@ -17,9 +17,9 @@ export const BUTTONS: ButtonHandlers = {
       const k = Math.min(ASK_PAGE_SIZE, action.total - action.offset);
       if (!question || questionHash(question) !== action.questionHash || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
       await interaction.deferUpdate();
-      const result = await ctx.engine.ask(question, { k, offset: action.offset });
+      const result = await ctx.engine.ask(question, { k, offset: action.offset, hasCode: action.hasCode });
       const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
-      await interaction.editReply(renderAsk({ result, total: action.total, votes }));
+      await interaction.editReply(renderAsk({ result, total: action.total, votes, hasCode: action.hasCode }));
     },
   }),
 

@@ -11,7 +11,8 @@ export const ask = defineCommand({
       o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(2 * MAX_QUESTION_CHARS),
     )
     .addIntegerOption((o) => o.setName('results').setDescription('How many papers, 1–10 (default 5; pages of 5)').setMinValue(1).setMaxValue(10))
-    .addBooleanOption((o) => o.setName('public').setDescription('Show the answer to the whole channel (default: only you)')),
+    .addBooleanOption((o) => o.setName('public').setDescription('Show the answer to the whole channel (default: only you)'))
+    .addBooleanOption((o) => o.setName('has_code').setDescription('Only papers with a code repository')),
 
   policy: { rateLimit: 'askLimiter' },
 
@@ -22,9 +23,10 @@ export const ask = defineCommand({
     const isPublic = interaction.options.getBoolean('public') ?? false;
     await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
     const started = performance.now();
-    const result = await ctx.engine.ask(question, { k: Math.min(total, ASK_PAGE_SIZE) });
+    const hasCode = interaction.options.getBoolean('has_code') ?? false;
+    const result = await ctx.engine.ask(question, { k: Math.min(total, ASK_PAGE_SIZE), hasCode });
     ctx.askLatency.record(performance.now() - started);
     const votes = interaction.inGuild() ? ctx.votes.counts(interaction.guildId, result.results.map((r) => r.id)) : undefined;
-    await interaction.editReply(renderAsk({ result, total, votes }));
+    await interaction.editReply(renderAsk({ result, total, votes, hasCode }));
   },
 });

@@ -52,10 +52,12 @@ export interface AskPage {
   /** Results the asker wanted in all, paged ASK_PAGE_SIZE at a time. */
   total: number;
   votes?: VoteCounts;
+  /** Asked with `has_code:true`: its pages keep the filter. */
+  hasCode?: boolean;
 }
 
 /** The /ask reply: the question, one embed per paper, and buttons to page, read abstracts and find similar papers. */
-export function renderAsk({ result, total, votes }: AskPage): MessagePayload {
+export function renderAsk({ result, total, votes, hasCode }: AskPage): MessagePayload {
   const { offset, results } = result;
   const last = Math.min(total, offset + results.length);
   const lines = [`${QUESTION_PREFIX}${escapeMarkdown(result.query)}`];
@@ -70,15 +72,15 @@ export function renderAsk({ result, total, votes }: AskPage): MessagePayload {
   }
   if (!results.length) lines.push('No results.');
   const embeds = results.map((hit) => hitEmbed(hit, result.lowConfidence, votes));
-  const footer = `${results.length ? `${offset + 1}–${last} of ${total} · ` : ''}searched ${result.searched} papers in ${Math.round(result.tookMs)} ms`;
+  const footer = `${results.length ? `${offset + 1}–${last} of ${total} · ` : ''}searched ${result.searched} papers${hasCode ? ' (only those with code)' : ''} in ${Math.round(result.tookMs)} ms`;
   if (embeds.length) embeds[embeds.length - 1]!.footer = { text: footer };
   else lines.push(`-# ${footer}`);
 
   const hash = questionHash(result.query);
   const hasNext = result.hasMore && last < total;
   const nav = row(
-    button(encodeButton({ kind: 'ask', questionHash: hash, offset: Math.max(0, offset - ASK_PAGE_SIZE), total }), '◀ Prev', { disabled: offset === 0 }),
-    button(encodeButton({ kind: 'ask', questionHash: hash, offset: offset + ASK_PAGE_SIZE, total }), 'Next ▶', { disabled: !hasNext }),
+    button(encodeButton({ kind: 'ask', questionHash: hash, offset: Math.max(0, offset - ASK_PAGE_SIZE), total, hasCode }), '◀ Prev', { disabled: offset === 0 }),
+    button(encodeButton({ kind: 'ask', questionHash: hash, offset: offset + ASK_PAGE_SIZE, total, hasCode }), 'Next ▶', { disabled: !hasNext }),
   );
   const abstracts = row(...results.map((hit) => button(encodeButton({ kind: 'abstract', paperId: hit.id }), `Abstract ${hit.rank}`, { style: ButtonStyle.Primary })));
   const similar = row(...results.map((hit) => button(encodeButton({ kind: 'similar', paperId: hit.id }), `Similar ${hit.rank}`)));
