@@ -19,8 +19,10 @@ import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
 import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
-import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
+import type { AskResult, PaperCard, PaperDetail, Recommendation, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
+import { recommendPapers, tasteScorer, type RecommendOptions, type TasteCorpus } from './recommend.js';
+import type { TasteMethod } from './taste.js';
 import { rankListing } from './trending.js';
 
 // The engine's public face: the errors its callers handle and the report a reload returns.
@@ -321,6 +323,21 @@ export class Engine {
     });
   }
 
+  /** Papers of recent days like the ones `likedIds` voted for, best first, each with the liked paper it is most like. */
+  recommend(likedIds: readonly string[], options: RecommendOptions = {}): Recommendation[] {
+    const snap = this.snapshots.current;
+    const corpus = tasteCorpus(snap);
+    return recommendPapers(likedIds, corpus, { ...options, k: clampInt(options.k, 1, MAX_RESULTS, 5) }).map((r, i) => {
+      const label = snap.labelById.get(r.id)!;
+      return { ...card(snap.paper(label)), rank: i + 1, tldr: this.tldr(label), score: r.score, like: { id: r.like, title: snap.catalog.title(snap.labelById.get(r.like)!) } };
+    });
+  }
+
+  /** A taste score per paper id, learned from `likedIds` (a server's votes); undefined when none is indexed. */
+  tasteScorer(likedIds: readonly string[], method?: TasteMethod): ((id: string) => number | undefined) | undefined {
+    return tasteScorer(likedIds, tasteCorpus(this.snapshots.current), method);
+  }
+
   stats(): EngineStats {
     const snap = this.snapshots.current;
     return {
@@ -383,6 +400,23 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     threads: config.threads,
     onDownload,
   });
+}
+
+/** The live index as a taste sees it: vectors by id and the days' lists. */
+function tasteCorpus(snap: IndexSnapshot): TasteCorpus {
+  const byDay = new Map([...snap.listings].map(([date, labels]) => [date, labels.map((l) => snap.catalog.id(l)!)]));
+  return {
+    vector: (id) => {
+      const label = snap.labelById.get(id);
+      return label === undefined ? undefined : snap.vector(label);
+    },
+    listedOn: (date) => byDay.get(date) ?? [],
+    listingDates: (id) => {
+      const label = snap.labelById.get(id);
+      return label === undefined ? [] : snap.catalog.listings(label).map((l) => l.date);
+    },
+    days: [...byDay.keys()].sort(),
+  };
 }
 
 function card(paper: IndexedPaper): PaperCard {

@@ -4,8 +4,9 @@
  *   seed     the bundled seed with tests/eval/questions.jsonl (default)
  *   scifact  SciFact (BEIR): nDCG@10, recall@10, MRR@10 and the marked sentence's rationale precision
  *   hf       known-item search over the real Hugging Face days, asked by each paper's ai_summary
+ *   taste    taste learned from simulated votes on the real days: /recommend's precision@10
  *   all      each of them in turn
- *   npm run eval -- [--set seed|scifact|hf|all] [--model minilm|bge-small] [--json]
+ *   npm run eval -- [--set seed|scifact|hf|taste|all] [--model minilm|bge-small] [--json]
  */
 import 'dotenv/config';
 import { resolve } from 'node:path';
@@ -16,8 +17,12 @@ import { hfTable, runHf } from './hf-run.js';
 import { writeResults } from './results-file.js';
 import { runSciFact, sciFactTable } from './scifact-run.js';
 import { runSeed, seedTable } from './seed-run.js';
+import { runTaste, tasteTable } from './taste-run.js';
 
-const SETS = ['seed', 'scifact', 'hf'] as const;
+/** The taste set's days: enough weeks to vote on and to recommend from, at a few minutes' build. */
+const TASTE_DAYS = 120;
+
+const SETS = ['seed', 'scifact', 'hf', 'taste'] as const;
 
 interface Options {
   set: (typeof SETS)[number] | 'all';
@@ -30,6 +35,7 @@ interface Options {
   ood: string;
   grid?: boolean;
   json?: boolean;
+  days: number;
 }
 
 function positiveInt(value: string): number {
@@ -52,6 +58,11 @@ async function runSet(set: (typeof SETS)[number], opts: Options): Promise<{ tabl
     writeResults(`scifact-${opts.split}-${report.model.split('/').at(-1)}`, report, full);
     return { table: sciFactTable(report), report };
   }
+  if (set === 'taste') {
+    const report = await runTaste({ ...real, days: opts.days });
+    writeResults(`taste-${report.model.split('/').at(-1)}`, report, opts.days === TASTE_DAYS);
+    return { table: tasteTable(report), report };
+  }
   const report = await runHf(real);
   writeResults(`hf-${report.model.split('/').at(-1)}`, report, full);
   return { table: hfTable(report), report };
@@ -68,6 +79,7 @@ async function main(): Promise<void> {
     .option('--questions <path>', 'seed: JSONL of {question, expected}', 'tests/eval/questions.jsonl')
     .option('--ood <path>', 'seed: out-of-domain questions, one per line', 'tests/eval/out-of-domain.txt')
     .option('--grid', 'seed: also search a grid of fusion weights')
+    .option('--days <n>', 'taste: simulate on the latest n real days', positiveInt, TASTE_DAYS)
     .option('--json', 'print JSON')
     .parse()
     .opts<Options>();

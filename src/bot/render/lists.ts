@@ -65,7 +65,7 @@ export function renderServerTrending(items: readonly (PaperCard & { tldr: string
           ranked.map((item) => ({ rank: item.rank, card: item, note: item.tldr, extra: `👍 ${item.votes}` })),
           LIST_BUDGET,
         ),
-        footer: { text: 'ranked by votes from this server only' },
+        footer: { text: "ranked by votes from this server only, ties by this server's taste" },
       },
     ],
     components: voteRows(ranked, votes, voteButton),

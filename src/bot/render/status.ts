@@ -56,9 +56,10 @@ export function renderReloadSummary(report: ReloadReport): MessagePayload {
 export const HELP_TEXT = [
   '**paperscout** answers questions about research papers from a local index.',
   '',
-  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5), `public:` show the answer to the channel.',
+  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5), `public:` show the answer to the channel, `has_code:` only papers with a repository.',
   '`/trending` a day\'s list of papers, ranked; `date:` YYYY-MM-DD, `limit:` per page; `scope:server` ranks this server\'s 👍 votes (`days:` window).',
-  '`/paper query:` one paper in full (start typing a title).',
+  '`/paper query:` one paper in full (start typing a title), with its code and the models, datasets and Spaces citing it.',
+  '`/recommend` recent papers like the ones you upvoted here; `days:` window, `results:`.',
   '`/similar paper:` the papers most like one.',
   '`/stats` index size, model, freshness and answer speed.',
   '`/reload` (Manage Server) re-reads the sources and embeds only what changed.',

@@ -56,6 +56,13 @@ export class VoteStore {
       .map(({ paperId, votes }) => ({ paperId, votes }));
   }
 
+  /** Every vote cast in this server: who voted for which paper, and when (ISO time). */
+  list(guildId: string): { paperId: string; userId: string; at: string }[] {
+    return Object.entries(this.store.current.guilds[guildId] ?? {}).flatMap(([paperId, voters]) =>
+      Object.entries(voters).map(([userId, at]) => ({ paperId, userId, at })),
+    );
+  }
+
   flush(): Promise<void> {
     return this.store.flush();
   }
