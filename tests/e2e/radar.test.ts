@@ -87,7 +87,7 @@ describe.skipIf(!hasRealDays)('radar on real days', () => {
     expect(hub.requests.filter((r) => r.includes(`arxiv%3A${BEHAVIOR}`))).toHaveLength(3);
   });
 
-  it('/ask has_code:true keeps only papers with a repository, on every page', async () => {
+  it('/ask has_code:true keeps only papers with a repository', async () => {
     const withCode = new Set(Object.values(items).flat().flatMap((i) => ((i as { paper: { githubRepo?: string; id: string } }).paper.githubRepo ? [(i as { paper: { id: string } }).paper.id] : [])));
     const idsOf = (m: { embeds: { url?: string }[] }) => m.embeds.map((e) => e.url!.replace('https://arxiv.org/abs/', ''));
     const question = 'training robots to manipulate objects';
