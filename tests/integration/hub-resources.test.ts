@@ -5,6 +5,7 @@ import { loadFeedConfig } from '../../src/config.js';
 import { HUB_QUIET_MS, ResourceFinder } from '../../src/engine/resources.js';
 import { HUB_LIST_LIMIT } from '../../src/feed/hub-client.js';
 import { capturingLogger, tempDir } from '../setup/engine.js';
+import { runCli } from '../setup/cli.js';
 import { hubRepo, startHubServer, type HubServer } from '../setup/hub-server.js';
 
 const PAPER = '2503.08638';
@@ -125,5 +126,28 @@ describe('the models, datasets and Spaces citing a paper', () => {
     const { finder: f } = finder(hub.url);
     await Promise.all([f.find(PAPER), f.find(PAPER), f.find(PAPER)]);
     expect(hub.requests).toHaveLength(3);
+  });
+});
+
+describe('paperscout paper', () => {
+  const SCALING_MLPS = '2306.13575';
+
+  it('lists the Hub repositories citing the paper, and all of them in --json', async () => {
+    hub = await startHubServer({ [SCALING_MLPS]: { models: [hubRepo('gregor/scaling-mlps', 9)], spaces: [hubRepo('gregor/mlp-demo', 2)] } });
+    const human = await runCli(['paper', SCALING_MLPS], { env: { HF_HUB_API_BASE: hub.url } });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(
+      'On the Hugging Face Hub:\n  models (1):\n    gregor/scaling-mlps ♥ 9  https://huggingface.co/gregor/scaling-mlps\n  spaces (1):\n    gregor/mlp-demo ♥ 2  https://huggingface.co/spaces/gregor/mlp-demo',
+    );
+    const json = await runCli(['paper', SCALING_MLPS, '--json'], { env: { HF_HUB_API_BASE: hub.url } });
+    expect(JSON.parse(json.stdout).resources).toEqual({ models: [{ id: 'gregor/scaling-mlps', likes: 9, downloads: 360 }], datasets: [], spaces: [{ id: 'gregor/mlp-demo', likes: 2, downloads: 80 }] });
+  });
+
+  it('still shows the paper when the Hub is unreachable, saying so in one line on stderr', async () => {
+    const run = await runCli(['paper', SCALING_MLPS], { env: { HF_HUB_TIMEOUT_SECONDS: '1' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Scaling MLPs: A Tale of Inductive Bias');
+    expect(run.stdout).not.toContain('On the Hugging Face Hub');
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^paperscout: the Hugging Face Hub could not be reached \(network error.*\); models, datasets and Spaces not shown$/)]);
   });
 });
