@@ -23,3 +23,11 @@ export function byVotesThenTaste<T extends { paperId: string; votes: number }>(i
   const score = (id: string) => taste?.(id) ?? -Infinity;
   return [...items].sort((a, b) => b.votes - a.votes || score(b.paperId) - score(a.paperId));
 }
+
+/** The digest's taste seam: each paper's score under its server's taste (none while the server has no usable votes). */
+export function digestTaste(ctx: Pick<BotContext, 'engine' | 'votes'>): (guildId: string, paperIds: readonly string[]) => ReadonlyMap<string, number> {
+  return (guildId, paperIds) => {
+    const taste = serverTaste(ctx, guildId);
+    return new Map(paperIds.flatMap((id) => (taste?.(id) === undefined ? [] : [[id, taste(id)!] as const])));
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byVotesThenTaste } from '../../src/bot/taste.js';
+import { byVotesThenTaste, digestTaste } from '../../src/bot/taste.js';
 import { recommendPapers, tasteScorer, type TasteCorpus } from '../../src/engine/recommend.js';
 import { closestLiked, logisticTaste, rocchioTaste } from '../../src/engine/taste.js';
 
@@ -77,5 +77,17 @@ describe("a server's ranking", () => {
     const items = [{ paperId: 'x', votes: 1 }, { paperId: 'z', votes: 1 }, { paperId: 'y', votes: 1 }, { paperId: 'w', votes: 2 }];
     expect(byVotesThenTaste(items, taste).map((i) => i.paperId)).toEqual(['w', 'y', 'x', 'z']);
     expect(byVotesThenTaste(items, undefined).map((i) => i.paperId)).toEqual(['w', 'x', 'z', 'y']);
+  });
+});
+
+describe("the digest's taste seam", () => {
+  it("scores a server's papers by that server's votes only", () => {
+    const votes = { list: (guildId: string) => (guildId === 'g1' ? [{ paperId: 'a1', userId: 'u', at: '2025-03-10T00:00:00Z' }] : []) };
+    const engine = { tasteScorer: (liked: readonly string[]) => tasteScorer(liked, corpus) };
+    const taste = digestTaste({ engine, votes } as unknown as Parameters<typeof digestTaste>[0]);
+    const scores = taste('g1', ['a3', 'b2', 'unknown']);
+    expect([...scores.keys()]).toEqual(['a3', 'b2']);
+    expect(scores.get('a3')!).toBeGreaterThan(scores.get('b2')!);
+    expect(taste('g2', ['a3', 'b2']).size).toBe(0);
   });
 });
