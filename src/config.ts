@@ -285,6 +285,10 @@ const feedEnv = z.object({
   REFRESH_TIMEZONE: timeZone.default('UTC'),
   REFRESH_DAYS: int(1, 14).default(2),
   DAILY_POST_TIME: time.default('08:00'),
+  HF_BACKFILL_DELAY_MS: int(0, 60_000).default(1000),
+  HF_HUB_API_BASE: z.string().url().default('https://huggingface.co'),
+  HF_HUB_TIMEOUT_SECONDS: int(1, 60).default(5),
+  HF_HUB_CACHE_HOURS: int(0, 24 * 365).default(24),
 });
 
 export interface FeedConfig {
@@ -309,6 +313,19 @@ export interface FeedConfig {
   refreshDays: number;
   /** Default time of a server's daily post, HH:MM in `timezone` (DAILY_POST_TIME). Default: `08:00`. */
   postTime: string;
+  /** Pause between two days fetched by `fetch --since`, in ms, to be polite to the API (HF_BACKFILL_DELAY_MS). Default: 1000. */
+  backfillDelayMs: number;
+  /** The Hugging Face Hub API that lists the models, datasets and Spaces citing a paper. */
+  hub: HubConfig;
+}
+
+export interface HubConfig {
+  /** Base URL of the Hub API (HF_HUB_API_BASE; GET <base>/api/models?filter=arxiv:<id>). Default: `https://huggingface.co`. */
+  apiBase: string;
+  /** Per-request timeout; a reply waits for at most two attempts (HF_HUB_TIMEOUT_SECONDS). Default: 5 s. */
+  timeoutMs: number;
+  /** How long a paper's lists are kept in `data/hub/` before they are asked again, in ms (HF_HUB_CACHE_HOURS). Default: 24 h. */
+  cacheMs: number;
 }
 
 export function loadFeedConfig(env: Env = process.env): FeedConfig {
@@ -323,6 +340,8 @@ export function loadFeedConfig(env: Env = process.env): FeedConfig {
     timezone: e.REFRESH_TIMEZONE,
     refreshDays: e.REFRESH_DAYS,
     postTime: e.DAILY_POST_TIME,
+    backfillDelayMs: e.HF_BACKFILL_DELAY_MS,
+    hub: { apiBase: e.HF_HUB_API_BASE.replace(/\/+$/, ''), timeoutMs: e.HF_HUB_TIMEOUT_SECONDS * 1000, cacheMs: e.HF_HUB_CACHE_HOURS * 3_600_000 },
   };
 }
 

@@ -137,7 +137,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
 /**
  * The real bot and engine logged in to a twin (`restUrl`, `botToken`, `guildId`), with commands
- * registered to its guild. No network: the daily routine talks to a closed local port unless
+ * registered to its guild. No network: the daily routine and the Hub lookups talk to a closed local port unless
  * `env` says otherwise, and runs only when ticked.
  */
 export async function startBotOn(
@@ -157,7 +157,7 @@ export async function startBotOn(
     await engine.close();
     throw error;
   });
-  const feed = loadFeedConfig({ HF_API_BASE: 'http://127.0.0.1:9', HF_FETCH_RETRIES: '0', ...options.env });
+  const feed = loadFeedConfig({ HF_API_BASE: 'http://127.0.0.1:9', HF_HUB_API_BASE: 'http://127.0.0.1:9', HF_FETCH_RETRIES: '0', ...options.env });
   const start = () => startBot({ engine, config, feed, dataDir: engine.config.dataDir, log, now: options.now, dailyIntervalMs: 0 });
   return { engine, start };
 }

@@ -10,6 +10,8 @@ import type { BotContext } from './context.js';
 import { DailyService } from './daily/daily-service.js';
 import { WatchService } from './daily/watch-service.js';
 import { BotState } from './state/bot-state.js';
+import { ResourceFinder } from '../engine/resources.js';
+import { digestTaste } from './taste.js';
 import { LatencyWindow } from './latency.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render/payload.js';
@@ -72,7 +74,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     state,
     votes: state.votes,
     settings: state.settings,
+    taste: digestTaste({ engine, votes: state.votes }),
     watches: new WatchService({ client, engine, state, log, now }),
+    resources: new ResourceFinder(feed.hub, dataDir, log, now),
     feed,
     now,
   };

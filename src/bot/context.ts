@@ -8,6 +8,7 @@ import type {
 } from 'discord.js';
 import type { FeedConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import type { ResourceFinder } from '../engine/resources.js';
 import type { Logger } from '../log.js';
 import type { ButtonAction, ModalAction } from './custom-ids.js';
 import type { LatencyWindow } from './latency.js';
@@ -33,6 +34,8 @@ export interface BotContext {
   taste?: TasteScorer;
   /** Per-server settings (/settings). */
   settings: SettingsStore;
+  /** The Hub's models, datasets and Spaces citing a paper, cached under `data/hub/`. */
+  resources: ResourceFinder;
   feed: FeedConfig;
   /** The clock (injected in tests, which simulate days rather than sleep). */
   now: () => number;

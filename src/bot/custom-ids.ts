@@ -8,7 +8,7 @@ import { LIMITS } from './render/text.js';
  * A follow-up's questions (the first one, then the follow-ups) are hashed together the same way.
  */
 export type ButtonAction =
-  | { kind: 'ask'; questionHash: string; offset: number; total: number }
+  | { kind: 'ask'; questionHash: string; offset: number; total: number; /** `has_code:true`: only papers with a repository. */ hasCode?: boolean }
   | { kind: 'refine'; questionHash: string; isPublic: boolean; total: number }
   | { kind: 'abstract'; paperId: string }
   | { kind: 'similar'; paperId: string }
@@ -42,7 +42,7 @@ export function encodeButton(action: ButtonAction): string {
   const id = (() => {
     switch (action.kind) {
       case 'ask':
-        return `ask:${action.questionHash}:${action.offset}:${action.total}`;
+        return `ask:${action.questionHash}:${action.offset}:${action.total}${action.hasCode ? ':code' : ''}`;
       case 'refine':
         return `refine:${action.questionHash}:${visibility(action.isPublic)}:${action.total}`;
       case 'abstract':
@@ -87,11 +87,11 @@ export function decodeButton(customId: string): ButtonAction | undefined {
   const tail = rest.join(':');
   switch (kind) {
     case 'ask': {
-      const [hash, offset, total] = rest;
+      const [hash, offset, total, filter] = rest;
       const o = count(offset, 1000);
       const t = count(total, 50);
-      if (!isHash(hash) || o === undefined || !t || rest.length !== 3) return undefined;
-      return { kind: 'ask', questionHash: hash, offset: o, total: t };
+      if (!isHash(hash) || o === undefined || !t || rest.length > 4 || (rest.length === 4 && filter !== 'code')) return undefined;
+      return { kind: 'ask', questionHash: hash, offset: o, total: t, ...(filter && { hasCode: true }) };
     }
     case 'refine': {
       const fields = followUpFields(rest);

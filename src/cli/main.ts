@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { UserError } from '../errors.js';
 import { loadCliConfig, loadEngineConfig, loadFeedConfig, loadLogLevel, type EngineConfig } from '../config.js';
 import { Engine } from '../engine/engine.js';
 import { requestGeneratedAnswer } from '../engine/generated-answer-client.js';
 import type { AskResult } from '../engine/results.js';
+import { ResourceFinder } from '../engine/resources.js';
+import { parseArxivId } from '../papers/paper.js';
 import { progressLine } from '../format/progress.js';
 import type { BuildProgress } from '../format/progress.js';
+import { backfill, datesBetween } from '../feed/backfill.js';
 import { clientOptions, fetchDays, formatDayReport, recentDates } from '../feed/refresh.js';
 import { formatRetryNotice, type RetryNotice } from '../feed/retry.js';
 import { formatLockNotice, type LockNotice } from '../index/lock.js';
 import { createLogger, type Logger } from '../log.js';
 import { askJson } from './render/json.js';
 import { describeError } from './errors.js';
-import { ansiStyle, formatAsk, formatGeneratedAnswer, formatPaper, formatPaperAnswer, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
+import { ansiStyle, formatAsk, formatBackfill, formatGeneratedAnswer, formatPaper, formatPaperAnswer, formatReload, formatSimilar, formatTrending, plainStyle } from './render/human.js';
 import { ingestFile } from './ingest.js';
 import { formatIngestPlan } from './render/ingest.js';
 import { indexStatus } from './index-status.js';
@@ -33,7 +37,7 @@ function progressReporter(): (progress: BuildProgress) => void {
     if (!finished && now - last < 250) return;
     last = now;
     if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(progress)}\x1b[K${finished ? '\n' : ''}`);
-    else if (finished || progress.phase === 'embedding') process.stderr.write(`${progressLine(progress)}\n`);
+    else if (finished || progress.phase === 'embedding' || progress.phase === 'fetching') process.stderr.write(`${progressLine(progress)}\n`);
   };
 }
 
@@ -85,12 +89,12 @@ async function printGeneratedAnswer(engine: Engine, result: AskResult, log: Logg
   if (generated) process.stdout.write(`\n${formatGeneratedAnswer(generated, result, model!, style)}\n`);
 }
 
-async function askFromStdin(engine: Engine, k: number, log: Logger): Promise<void> {
+async function askFromStdin(engine: Engine, k: number, hasCode: boolean | undefined, log: Logger): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
-      const result = await engine.ask(line, { k });
+      const result = await engine.ask(line, { k, hasCode });
       process.stdout.write(`${JSON.stringify(askJson(result, await generatedAnswer(engine, result, log)))}\n`);
     } catch (error) {
       process.stdout.write(`${JSON.stringify({ query: line, error: describeError(error).message })}\n`);
@@ -109,11 +113,12 @@ program
   .argument('<question...>', 'the question, or - for stdin')
   .option('-k, --results <n>', 'results to show', positiveInt, 5)
   .option('--offset <n>', 'skip this many results (paging)', nonNegativeInt, 0)
+  .option('--has-code', 'only papers with a code repository')
   .option('--json', 'print JSON (see README for the schema)')
-  .action(async (words: string[], opts: { results: number; offset: number; json?: boolean }) => {
+  .action(async (words: string[], opts: { results: number; offset: number; hasCode?: boolean; json?: boolean }) => {
     await withEngine(async (engine, log) => {
-      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results, log);
-      const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset });
+      if (words.length === 1 && words[0] === '-') return askFromStdin(engine, opts.results, opts.hasCode, log);
+      const result = await engine.ask(words.join(' '), { k: opts.results, offset: opts.offset, hasCode: opts.hasCode });
       if (opts.json) return void process.stdout.write(`${JSON.stringify(askJson(result, await generatedAnswer(engine, result, log)))}\n`);
       process.stdout.write(`${formatAsk(result, style)}\n`);
       await printGeneratedAnswer(engine, result, log);
@@ -141,12 +146,16 @@ program
   .option('--json', 'print JSON')
   .action(async (words: string[], opts: { question?: string; json?: boolean }) => {
     await withEngine(async (engine) => {
-      if (opts.question === undefined) {
-        const detail = engine.paper(words.join(' '));
-        return print(detail, Boolean(opts.json), () => formatPaper(detail, style));
+      if (opts.question !== undefined) {
+        const answer = await engine.askPaper(words.join(' '), opts.question);
+        return print(answer, Boolean(opts.json), () => formatPaperAnswer(answer, style));
       }
-      const answer = await engine.askPaper(words.join(' '), opts.question);
-      print(answer, Boolean(opts.json), () => formatPaperAnswer(answer, style));
+      const detail = engine.paper(words.join(' '));
+      const arxivId = detail.links.arxiv ? parseArxivId(detail.id) : undefined;
+      const found = arxivId ? await new ResourceFinder(loadFeedConfig().hub, engine.config.dataDir).find(arxivId) : undefined;
+      if (found?.status === 'unavailable') process.stderr.write(`paperscout: ${found.reason}; models, datasets and Spaces not shown\n`);
+      const resources = found?.status === 'found' ? found : undefined;
+      print({ ...detail, ...(resources && { resources: resources.resources }) }, Boolean(opts.json), () => formatPaper(detail, style, resources));
     });
   });
 
@@ -200,17 +209,37 @@ program
   .command('fetch')
   .description('fetch Hugging Face Daily Papers lists (HF_API_BASE) and add them to the index')
   .option('--date <YYYY-MM-DD>', 'the (last) day to fetch (default: today, UTC)', isoDate)
-  .option('--days <n>', 'fetch this many days ending at --date (backfill)', positiveInt, 1)
-  .action(async (opts: { date?: string; days: number }) => {
+  .addOption(new Option('--days <n>', 'fetch this many days ending at --date').argParser(positiveInt).default(1).conflicts('since'))
+  .option('--since <YYYY-MM-DD>', 'backfill every day from this one to --date, skipping days already stored; indexes once at the end', isoDate)
+  .action(async (opts: { date?: string; days: number; since?: string }) => {
     const cfg = config();
+    const feed = loadFeedConfig();
     const log = createLogger({ level: loadLogLevel('fetch') });
-    const dates = recentDates(opts.days, opts.date ?? new Date().toISOString().slice(0, 10));
+    const today = new Date().toISOString().slice(0, 10);
+    const until = opts.date ?? today;
     // The log shows only errors here, so a pending retry is said on stderr: the wait is never silent.
-    const onRetry = (notice: RetryNotice) => process.stderr.write(`paperscout: ${formatRetryNotice(notice)}\n`);
-    const reports = await fetchDays(dates, cfg.dataDir, clientOptions(loadFeedConfig(), log, onRetry));
-    for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
+    const onRetry = (notice: RetryNotice) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}paperscout: ${formatRetryNotice(notice)}\n`);
+    const client = clientOptions(feed, log, onRetry);
+    let failed: boolean;
+    if (opts.since !== undefined) {
+      if (opts.since > until) throw new UserError(`--since ${opts.since} is after ${until}; give the first day of the backfill`);
+      const report = await backfill(datesBetween(opts.since, until), cfg.dataDir, {
+        ...client,
+        delayMs: feed.backfillDelayMs,
+        today,
+        settleDays: feed.refreshDays,
+        onProgress: progressReporter(),
+      });
+      for (const day of report.days.filter((d) => d.error)) process.stdout.write(`${formatDayReport(day)}\n`);
+      process.stdout.write(`${formatBackfill(report)}\n`);
+      failed = report.days.length > 0 && report.days.every((d) => d.error);
+    } else {
+      const reports = await fetchDays(recentDates(opts.days, until), cfg.dataDir, client);
+      for (const report of reports) process.stdout.write(`${formatDayReport(report)}\n`);
+      failed = reports.every((r) => r.error);
+    }
     await withEngine((engine) => process.stdout.write(`${formatReload(engine.stats().lastReload!)}\n`));
-    if (reports.every((r) => r.error)) process.exitCode = 1;
+    if (failed) process.exitCode = 1;
   });
 
 const model = program.command('model').description('manage the embedding model');

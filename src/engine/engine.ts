@@ -22,10 +22,12 @@ import { answerInPaper } from './paper-answer.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
 import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
-import type { AskResult, PaperAnswer, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
+import type { AskResult, PaperAnswer, PaperCard, PaperDetail, Recommendation, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 import type { TopicMatch } from './topic-match.js';
 import { scoreTopic } from './topic-scoring.js';
+import { recommendPapers, tasteScorer, type RecommendOptions, type TasteCorpus } from './recommend.js';
+import type { TasteMethod } from './taste.js';
 import { rankListing } from './trending.js';
 
 // The engine's public face: the errors its callers handle and the report a reload returns.
@@ -34,6 +36,8 @@ export type { ReloadReport } from './build-from-sources.js';
 
 /** Candidates drawn from each retriever before fusion. */
 const CANDIDATE_DEPTH = 50;
+/** How much deeper candidates are drawn when only papers with code are kept. */
+const HAS_CODE_DEPTH = 3;
 
 export interface EngineStats {
   papers: number;
@@ -79,6 +83,8 @@ export interface AskOptions {
   context?: readonly string[];
   /** Share of this question in a follow-up's search (default FOLLOW_UP_WEIGHT); evaluation compares values this way. */
   followUpWeight?: number;
+  /** Only papers with a code repository (`/ask has_code:true`, `ask --has-code`). */
+  hasCode?: boolean;
 }
 
 interface Settings {
@@ -224,7 +230,8 @@ export class Engine {
     for (const turn of [...context, text]) turns.push(await turnQuery(turn, (t) => this.embedder.embedQuery(t), snap.bm25));
     const { vector: query, lexical: lexicalScores, terms: questionTerms } = foldTurns(turns, options.followUpWeight);
     const embedded = performance.now();
-    const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
+    // About a third of papers link a repository: a filtered question draws deeper to fill its page.
+    const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1) * (options.hasCode ? HAS_CODE_DEPTH : 1);
     const dense = snap.nearest(query, depth);
     const lexical = topN(lexicalScores, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
@@ -240,7 +247,8 @@ export class Engine {
         lexical: lexicalByLabel.get(label) ?? 0,
       };
     });
-    const ranked = rankCandidates(evidence, weights);
+    // Filtered after ranking, so a paper with code keeps the score and order it has unfiltered.
+    const ranked = rankCandidates(evidence, weights).filter((c) => !options.hasCode || Boolean(snap.paper(c.label).githubUrl));
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
@@ -361,6 +369,21 @@ export class Engine {
     });
   }
 
+  /** Papers of recent days like the ones `likedIds` voted for, best first, each with the liked paper it is most like. */
+  recommend(likedIds: readonly string[], options: RecommendOptions = {}): Recommendation[] {
+    const snap = this.snapshots.current;
+    const corpus = tasteCorpus(snap);
+    return recommendPapers(likedIds, corpus, { ...options, k: clampInt(options.k, 1, MAX_RESULTS, 5) }).map((r, i) => {
+      const label = snap.labelById.get(r.id)!;
+      return { ...card(snap.paper(label)), rank: i + 1, tldr: this.tldr(label), score: r.score, like: { id: r.like, title: snap.catalog.title(snap.labelById.get(r.like)!) } };
+    });
+  }
+
+  /** A taste score per paper id, learned from `likedIds` (a server's votes); undefined when none is indexed. */
+  tasteScorer(likedIds: readonly string[], method?: TasteMethod): ((id: string) => number | undefined) | undefined {
+    return tasteScorer(likedIds, tasteCorpus(this.snapshots.current), method);
+  }
+
   stats(): EngineStats {
     const snap = this.snapshots.current;
     return {
@@ -423,6 +446,23 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     threads: config.threads,
     onDownload,
   });
+}
+
+/** The live index as a taste sees it: vectors by id and the days' lists. */
+function tasteCorpus(snap: IndexSnapshot): TasteCorpus {
+  const byDay = new Map([...snap.listings].map(([date, labels]) => [date, labels.map((l) => snap.catalog.id(l)!)]));
+  return {
+    vector: (id) => {
+      const label = snap.labelById.get(id);
+      return label === undefined ? undefined : snap.vector(label);
+    },
+    listedOn: (date) => byDay.get(date) ?? [],
+    listingDates: (id) => {
+      const label = snap.labelById.get(id);
+      return label === undefined ? [] : snap.catalog.listings(label).map((l) => l.date);
+    },
+    days: [...byDay.keys()].sort(),
+  };
 }
 
 function card(paper: IndexedPaper): PaperCard {

@@ -103,3 +103,12 @@ export interface Suggestion {
   id: string;
   title: string;
 }
+
+export interface Recommendation extends PaperCard {
+  rank: number;
+  tldr: string;
+  /** To the voter's taste; only the order matters. */
+  score: number;
+  /** The liked paper it is most like: "like «X», which you upvoted". */
+  like: { id: string; title: string };
+}

@@ -6,8 +6,9 @@
  *   hf       known-item search over the real Hugging Face days, asked by each paper's ai_summary
  *   watch    topic watches: precision and recall of matching on hand-labelled real days
  *   followups  tests/eval/followups.jsonl over the seed: a follow-up in context, alone, and the first question alone
+ *   taste    taste learned from simulated votes on the real days: /recommend's precision@10
  *   all      each of them in turn
- *   npm run eval -- [--set seed|scifact|hf|followups|all] [--model minilm|bge-small] [--json]
+ *   npm run eval -- [--set seed|scifact|hf|watch|followups|taste|all] [--model minilm|bge-small] [--json]
  */
 import 'dotenv/config';
 import { resolve } from 'node:path';
@@ -20,8 +21,12 @@ import { writeResults } from './results-file.js';
 import { runSciFact, sciFactTable } from './scifact-run.js';
 import { runWatch, watchTable } from './watch-run.js';
 import { runSeed, seedTable } from './seed-run.js';
+import { runTaste, tasteTable } from './taste-run.js';
 
-const SETS = ['seed', 'scifact', 'hf', 'watch', 'followups'] as const;
+/** The taste set's days: enough weeks to vote on and to recommend from, at a few minutes' build. */
+const TASTE_DAYS = 120;
+
+const SETS = ['seed', 'scifact', 'hf', 'watch', 'followups', 'taste'] as const;
 
 interface Options {
   set: (typeof SETS)[number] | 'all';
@@ -35,6 +40,7 @@ interface Options {
   followups: string;
   grid?: boolean;
   json?: boolean;
+  days: number;
 }
 
 function positiveInt(value: string): number {
@@ -67,6 +73,11 @@ async function runSet(set: (typeof SETS)[number], opts: Options): Promise<{ tabl
     writeResults(`watch-${report.model.split('/').at(-1)}`, report, true);
     return { table: watchTable(report), report };
   }
+  if (set === 'taste') {
+    const report = await runTaste({ ...real, days: opts.days });
+    writeResults(`taste-${report.model.split('/').at(-1)}`, report, opts.days === TASTE_DAYS);
+    return { table: tasteTable(report), report };
+  }
   const report = await runHf(real);
   writeResults(`hf-${report.model.split('/').at(-1)}`, report, full);
   return { table: hfTable(report), report };
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
     .option('--ood <path>', 'seed: out-of-domain questions, one per line', 'tests/eval/out-of-domain.txt')
     .option('--followups <path>', 'followups: JSONL of {first, followUp, expected}', 'tests/eval/followups.jsonl')
     .option('--grid', 'seed: also search a grid of fusion weights')
+    .option('--days <n>', 'taste: simulate on the latest n real days', positiveInt, TASTE_DAYS)
     .option('--json', 'print JSON')
     .parse()
     .opts<Options>();

@@ -17,6 +17,8 @@ export interface HttpOptions {
   /** A larger body is refused, whether declared or read (HF_MAX_RESPONSE_MB). */
   maxResponseBytes: number;
   log?: Logger;
+  /** What is fetched, for the log: `daily papers` unless said otherwise. */
+  what?: string;
   /** Told before each wait for a retry, so a person can see what the command waits for. */
   onRetry?: (notice: RetryNotice) => void;
 }
@@ -119,7 +121,7 @@ export async function getJson(url: string, options: HttpOptions): Promise<unknow
       const { retryAfter } = error as unknown as FetchError;
       const context = { url, attempt: error.attemptNumber, retriesLeft: error.retriesLeft, retryAfterMs: retryAfter?.ms };
       if (error.retriesLeft === 0) {
-        options.log?.warn(context, `daily papers fetch failed: ${error.message}`);
+        options.log?.warn(context, `${options.what ?? 'daily papers'} fetch failed: ${error.message}`);
         return;
       }
       const retry = error.attemptNumber;
@@ -130,7 +132,7 @@ export async function getJson(url: string, options: HttpOptions): Promise<unknow
         );
       }
       const notice: RetryNotice = { url, reason: error.message, retry, retries: options.retries, waitMs, at: new Date(Date.now() + waitMs) };
-      options.log?.warn({ ...context, waitMs, at: notice.at.toISOString() }, `daily papers fetch failed: ${formatRetryNotice(notice)}`);
+      options.log?.warn({ ...context, waitMs, at: notice.at.toISOString() }, `${options.what ?? 'daily papers'} fetch failed: ${formatRetryNotice(notice)}`);
       options.onRetry?.(notice);
       await sleep(waitMs);
     },

@@ -1,4 +1,5 @@
-export type BuildPhase = 'embedding' | 'indexing' | 'saving';
+/** The phases of long work: fetching days (a backfill), then the index build's three. */
+export type BuildPhase = 'fetching' | 'embedding' | 'indexing' | 'saving';
 
 /** How far an index build has come: what the bot's and the CLI's progress lines show. */
 export interface BuildProgress {
@@ -8,6 +9,7 @@ export interface BuildProgress {
 }
 
 const PHASE_LABEL: Record<BuildPhase, string> = {
+  fetching: 'Fetching',
   embedding: 'Embedding',
   indexing: 'Indexing',
   saving: 'Saving',

@@ -19,7 +19,7 @@ interface CliOptions {
   dataDir?: string;
 }
 
-/** The CLI's environment: offline, the provisioned model, the seeds, and a data dir (a copy of the seed index unless given). */
+/** The CLI's environment: offline (model and Hub), the provisioned model, the seeds, and a data dir (a copy of the seed index unless given). */
 function cliEnv(options: CliOptions): Record<string, string> {
   return {
     PATH: process.env.PATH!,
@@ -28,6 +28,8 @@ function cliEnv(options: CliOptions): Record<string, string> {
     PAPERSCOUT_SOURCES: SEEDS,
     MODEL_OFFLINE: 'true',
     PAPERSCOUT_ALLOW_EXTERNAL_PATHS: 'true',
+    // `paper` asks the Hub for the models citing a paper: a closed local port, never the real one.
+    HF_HUB_API_BASE: 'http://127.0.0.1:9',
     ...options.env,
   };
 }

@@ -49,7 +49,7 @@ function streamForever(res: ServerResponse): void {
 }
 
 /** A local stand-in for huggingface.co's `GET /api/daily_papers` (date, limit, p), on 127.0.0.1. */
-export async function startHfServer(days: Record<string, unknown[]> = fixtureDays()): Promise<HfServer> {
+export async function startHfServer(days: Record<string, unknown[]> = fixtureDays(), port = 0): Promise<HfServer> {
   const data = { ...days };
   const faults = new Map<string, Fault[]>();
   const requests: string[] = [];
@@ -96,10 +96,10 @@ export async function startHfServer(days: Record<string, unknown[]> = fixtureDay
     const page = Number(url.searchParams.get('p') ?? 0);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(all.slice(page * limit, (page + 1) * limit)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     requests,
     fault(date, ...list) {
       faults.set(date, [...(faults.get(date) ?? []), ...list]);

@@ -24,6 +24,7 @@ describe('encodeButton / decodeButton', () => {
     { kind: 'trending', date: '2024-05-02', offset: 0, limit: 10 },
     { kind: 'trending', date: '1999-12-31', offset: 9_990, limit: 20 },
     { kind: 'vote', paperId: '2306.13575' },
+    { kind: 'ask', questionHash: 'abcdef0123', offset: 5, total: 10, hasCode: true },
     { kind: 'vote', paperId: 'cond-mat/0102536' },
   ];
 
@@ -78,6 +79,8 @@ describe('encodeButton / decodeButton', () => {
     ['huge total', 'ask:abcdef0123:0:1000000'],
     ['missing total', 'ask:abcdef0123:0'],
     ['extra field (ask)', 'ask:abcdef0123:0:10:1'],
+    ['unknown filter (ask)', 'ask:abcdef0123:0:10:codes'],
+    ['two filters (ask)', 'ask:abcdef0123:0:10:code:code'],
     ['trailing colon (ask)', 'ask:abcdef0123:0:10:'],
     ['padded number', 'ask:abcdef0123: 5:10'],
     ['bad date', 'trend:2024-5-2:0:10'],

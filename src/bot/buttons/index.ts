@@ -18,9 +18,9 @@ export const BUTTONS: ButtonHandlers = {
       const k = Math.min(ASK_PAGE_SIZE, action.total - action.offset);
       if (!turns || k <= 0) return replyPrivately(interaction, EXPIRED_BUTTON);
       await interaction.deferUpdate();
-      const result = await ctx.engine.ask(turns.at(-1)!, { k, offset: action.offset, context: turns.slice(0, -1) });
+      const result = await ctx.engine.ask(turns.at(-1)!, { k, offset: action.offset, context: turns.slice(0, -1), hasCode: action.hasCode });
       const votes = votesFor(interaction, ctx, result.results.map((r) => r.id));
-      await interaction.editReply(renderAsk({ result, total: action.total, votes, isPublic: shownPublicly(interaction.message) }));
+      await interaction.editReply(renderAsk({ result, total: action.total, votes, isPublic: shownPublicly(interaction.message), hasCode: action.hasCode }));
     },
   }),
 

@@ -36,7 +36,7 @@ export async function replyWithAsk(interaction: ChatInputCommandInteraction | Mo
   const result = await ctx.engine.ask(question, { ...request.options, k: Math.min(total, ASK_PAGE_SIZE) });
   ctx.askLatency.record(performance.now() - started);
   const votes = votesFor(interaction, ctx, result.results.map((r) => r.id));
-  const page = { result, total, votes, isPublic };
+  const page = { result, total, votes, isPublic, hasCode: request.options?.hasCode };
   await interaction.editReply(renderAsk(page));
   await followWithGeneratedAnswer(interaction, ctx, page);
 }

@@ -12,7 +12,8 @@ export const ask = defineCommand({
       o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(2 * MAX_QUESTION_CHARS),
     )
     .addIntegerOption((o) => o.setName('results').setDescription('How many papers, 1–10 (default 5; pages of 5)').setMinValue(1).setMaxValue(10))
-    .addBooleanOption((o) => o.setName('public').setDescription("Show the answer to the whole channel (default: the server's setting, public unless changed)")),
+    .addBooleanOption((o) => o.setName('public').setDescription("Show the answer to the whole channel (default: the server's setting, public unless changed)"))
+    .addBooleanOption((o) => o.setName('has_code').setDescription('Only papers with a code repository')),
 
   policy: { rateLimit: 'askLimiter' },
 
@@ -23,6 +24,7 @@ export const ask = defineCommand({
       question,
       total: interaction.options.getInteger('results') ?? ASK_PAGE_SIZE,
       isPublic: askIsPublic(interaction.options.getBoolean('public'), interaction.guildId, ctx),
+      options: { hasCode: interaction.options.getBoolean('has_code') ?? false },
     });
   },
 });

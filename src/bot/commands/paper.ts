@@ -2,6 +2,7 @@ import { SlashCommandBuilder, type AutocompleteInteraction } from 'discord.js';
 import { MAX_QUESTION_CHARS } from '../../engine/question.js';
 import { type BotContext, defineCommand } from '../context.js';
 import { renderPaper } from '../render/lists.js';
+import { replyWithResources } from './paper-resources.js';
 import { LIMITS, truncate } from '../render/text.js';
 import { votesFor } from './ask-reply.js';
 import { replyWithPaperAnswer } from './paper-answer.js';
@@ -30,7 +31,8 @@ export const paper = defineCommand({
     const question = interaction.options.getString('question');
     if (question !== null) return replyWithPaperAnswer(interaction, ctx, query, question);
     const detail = ctx.engine.paper(query);
-    await interaction.reply(renderPaper(detail, votesFor(interaction, ctx, [detail.id])));
+    const votes = votesFor(interaction, ctx, [detail.id]);
+    await replyWithResources(interaction, ctx, detail, (resources) => renderPaper(detail, votes, resources));
   },
 
   autocomplete: suggestPapers,

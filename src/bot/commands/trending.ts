@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { isIsoDate } from '../../util/local-time.js';
 import { defineCommand } from '../context.js';
 import { renderServerTrending, renderTrending } from '../render/lists.js';
+import { byVotesThenTaste, serverTaste } from '../taste.js';
 
 export const DEFAULT_TRENDING_LIMIT = 10;
 export const DEFAULT_VOTE_DAYS = 7;
@@ -30,7 +31,8 @@ export const trending = defineCommand({
     if (interaction.options.getString('scope') === 'server') {
       if (!interaction.inGuild()) throw new UserError("Server trending ranks a server's votes; use it inside a server.");
       const days = interaction.options.getInteger('days') ?? DEFAULT_VOTE_DAYS;
-      const top = ctx.votes.top(interaction.guildId, new Date(ctx.now() - days * 86_400_000), limit);
+      const voted = ctx.votes.top(interaction.guildId, new Date(ctx.now() - days * 86_400_000), Number.MAX_SAFE_INTEGER);
+      const top = byVotesThenTaste(voted, serverTaste(ctx, interaction.guildId)).slice(0, limit);
       const votesById = new Map(top.map((t) => [t.paperId, t.votes]));
       const items = ctx.engine.cards(top.map((t) => t.paperId)).map((card) => ({ ...card, votes: votesById.get(card.id)! }));
       return void (await interaction.reply(renderServerTrending(items, days, votesById)));

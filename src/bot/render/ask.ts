@@ -59,6 +59,8 @@ export interface AskPage {
   generated?: GeneratedAnswer;
   /** Whether the channel sees the reply (default true); a follow-up of it is shown the same way. */
   isPublic?: boolean;
+  /** Asked with `has_code:true`: its pages keep the filter. */
+  hasCode?: boolean;
 }
 
 /** The questions a reply answers, first question first: the question, or the questions a follow-up was searched with. */
@@ -68,7 +70,7 @@ export const turnsOf = (result: Pick<AskResult, 'query' | 'context'>): string[] 
  * The /ask reply: the question (and for a follow-up, the questions before it), one embed per paper,
  * and buttons to page, refine, read abstracts and find similar papers.
  */
-export function renderAsk({ result, total, votes, isPublic = true, generated }: AskPage): MessagePayload {
+export function renderAsk({ result, total, votes, isPublic = true, generated, hasCode }: AskPage): MessagePayload {
   const { offset, results } = result;
   const last = Math.min(total, offset + results.length);
   const turns = turnsOf(result);
@@ -84,15 +86,15 @@ export function renderAsk({ result, total, votes, isPublic = true, generated }: 
   }
   if (!results.length) lines.push('No results.');
   const embeds = results.map((hit) => hitEmbed(hit, result.lowConfidence, votes));
-  const footer = `${results.length ? `${offset + 1}–${last} of ${total} · ` : ''}searched ${result.searched} papers in ${Math.round(result.tookMs)} ms`;
+  const footer = `${results.length ? `${offset + 1}–${last} of ${total} · ` : ''}searched ${result.searched} papers${hasCode ? ' (only those with code)' : ''} in ${Math.round(result.tookMs)} ms`;
   if (embeds.length) embeds[embeds.length - 1]!.footer = { text: footer };
   else lines.push(`-# ${footer}`);
 
   const hash = turnsHash(turns);
   const hasNext = result.hasMore && last < total;
   const pages = [
-    button(encodeButton({ kind: 'ask', questionHash: hash, offset: Math.max(0, offset - ASK_PAGE_SIZE), total }), '◀ Prev', { disabled: offset === 0 }),
-    button(encodeButton({ kind: 'ask', questionHash: hash, offset: offset + ASK_PAGE_SIZE, total }), 'Next ▶', { disabled: !hasNext }),
+    button(encodeButton({ kind: 'ask', questionHash: hash, offset: Math.max(0, offset - ASK_PAGE_SIZE), total, hasCode }), '◀ Prev', { disabled: offset === 0 }),
+    button(encodeButton({ kind: 'ask', questionHash: hash, offset: offset + ASK_PAGE_SIZE, total, hasCode }), 'Next ▶', { disabled: !hasNext }),
   ];
   const refine = button(encodeButton({ kind: 'refine', questionHash: hash, isPublic, total }), '✏️ Refine', { style: ButtonStyle.Success });
   const nav = row(...(total > ASK_PAGE_SIZE ? pages : []), refine);

@@ -2,6 +2,7 @@ import type { PaperCard, PaperDetail, SimilarHit, TrendingResult } from '../../e
 import { encodeButton } from '../custom-ids.js';
 import { authorLine, linkLine, listBody } from './paper-parts.js';
 import { button, COLORS, link, message, row, voteRows, type MessagePayload, type VoteCounts } from './payload.js';
+import { codeField, resourceFields, resourcesNote, type ResourcesShown } from './resources.js';
 import { escapeMarkdown, LIMITS, truncate } from './text.js';
 
 /** Room for a list in one embed: its description limit, less what the title and footer take of the total. */
@@ -64,7 +65,7 @@ export function renderServerTrending(items: readonly (PaperCard & { tldr: string
           ranked.map((item) => ({ rank: item.rank, card: item, note: item.tldr, extra: `👍 ${item.votes}` })),
           LIST_BUDGET,
         ),
-        footer: { text: 'ranked by votes from this server only' },
+        footer: { text: "ranked by votes from this server only, ties by this server's taste" },
       },
     ],
     components: voteRows(ranked, votes, voteButton),
@@ -90,19 +91,22 @@ export function renderSimilar(paper: { title: string; url: string }, results: re
   });
 }
 
-/** One paper in full: abstract, links, dates, authors, votes and the three most similar papers. */
-export function renderPaper(paper: PaperDetail, votes?: VoteCounts): MessagePayload {
+/** One paper in full: abstract, links, dates, authors, votes, the three most similar papers and what cites it on the Hub. */
+export function renderPaper(paper: PaperDetail, votes?: VoteCounts, resources?: ResourcesShown): MessagePayload {
   const similar = paper.similar.map((s) => `${s.rank}. ${link(escapeMarkdown(truncate(s.title, 120)), s.url)}`).join('\n');
   const listed = paper.listings.map((l) => `${l.date} (#${l.rank})`).join(', ');
   const fields = [
     { name: 'Links', value: linkLine(paper) },
+    codeField(paper.links),
     paper.date && { name: 'Date', value: paper.date, inline: true },
     paper.upvotes !== undefined && { name: 'Upvotes', value: `▲ ${paper.upvotes}`, inline: true },
     votes && { name: 'Votes in this server', value: `👍 ${votes.get(paper.id) ?? 0}`, inline: true },
     listed && { name: 'On the daily list', value: listed, inline: true },
     authorLine(paper.authors, 12) && { name: 'Authors', value: authorLine(paper.authors, 12)! },
     similar && { name: 'Similar papers', value: similar },
+    ...resourceFields(resources, paper.links.huggingFace),
   ].filter((f): f is { name: string; value: string; inline?: boolean } => Boolean(f));
+  const note = resourcesNote(resources);
   return message({
     embeds: [
       {
@@ -111,7 +115,7 @@ export function renderPaper(paper: PaperDetail, votes?: VoteCounts): MessagePayl
         color: COLORS.brand,
         description: escapeMarkdown(paper.abstract),
         fields,
-        footer: { text: paper.id },
+        footer: { text: note ? `${paper.id} · ${note}` : paper.id },
       },
     ],
     components: [

@@ -56,9 +56,10 @@ export function renderReloadSummary(report: ReloadReport): MessagePayload {
 export const HELP_TEXT = [
   '**paperscout** answers questions about research papers from a local index.',
   '',
-  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5). Answers are posted in the channel unless the server chose private; `public:false` (or `public:true`) decides for one question.',
+  '`/ask question:` the papers that answer a question, each with the sentences that answer it (the best one **bold**). `results:` 1–10 (pages of 5), `has_code:` only papers with a repository. Answers are posted in the channel unless the server chose private; `public:false` (or `public:true`) decides for one question.',
   '`/trending` a day\'s list of papers, ranked; `date:` YYYY-MM-DD, `limit:` per page; `scope:server` ranks this server\'s 👍 votes (`days:` window).',
-  '`/paper query:` one paper in full (start typing a title); add `question:` to see the sentences of it that answer a question.',
+  '`/paper query:` one paper in full (start typing a title), with its code and the models, datasets and Spaces citing it; add `question:` to see the sentences of it that answer a question.',
+  '`/recommend` recent papers like the ones you upvoted here; `days:` window, `results:`.',
   '`/similar paper:` the papers most like one.',
   '`/stats` index size, model, freshness and answer speed.',
   '`/reload` (Manage Server) re-reads the sources and embeds only what changed.',

@@ -1,6 +1,9 @@
 import { styleText } from 'node:util';
 import type { ReloadReport } from '../../engine/engine.js';
 import { rewriteCitations, type GeneratedAnswer } from '../../engine/generated-answer.js';
+import type { FoundResources } from '../../engine/resources.js';
+import type { BackfillReport } from '../../feed/backfill.js';
+import { HUB_KINDS, HUB_LIST_LIMIT, hubRepoUrl } from '../../feed/hub-client.js';
 import type { AskResult, PaperAnswer, PaperDetail, SimilarHit, TrendingResult } from '../../engine/results.js';
 
 export interface Style {
@@ -73,7 +76,7 @@ export function formatSimilar(title: string, results: readonly SimilarHit[], sty
   return out.join('\n');
 }
 
-export function formatPaper(paper: PaperDetail, style: Style): string {
+export function formatPaper(paper: PaperDetail, style: Style, found?: FoundResources): string {
   const { links } = paper;
   const out = [style.bold(paper.title)];
   const meta = [paper.id, paper.date, paper.authors?.join(', '), paper.upvotes !== undefined ? `${paper.upvotes} upvotes` : undefined];
@@ -83,6 +86,7 @@ export function formatPaper(paper: PaperDetail, style: Style): string {
     .map(([name, url]) => `  ${name}: ${url}`);
   out.push('Links:', ...linkLines, '', 'Similar papers:');
   for (const hit of paper.similar) out.push(`  ${hit.rank}. ${hit.title} (${hit.id})`);
+  if (found) out.push('', ...formatResources(found, style));
   return out.join('\n');
 }
 
@@ -94,6 +98,23 @@ export function formatPaperAnswer(paper: PaperAnswer, style: Style): string {
   out.push(`Q: ${answer.question}`, wrap(answer.sentences.map((s) => (s.matched ? style.bold(s.text) : s.text)).join(' ')), '');
   out.push(style.dim(`The whole abstract: paperscout paper ${paper.id}`), `   ${paper.url}`);
   return out.join('\n');
+}
+
+/** Repositories listed per kind; `paper --json` has them all. */
+const RESOURCES_SHOWN = 5;
+
+/** `On the Hugging Face Hub:` then, per kind, the most liked repositories and how many cite the paper. */
+function formatResources(found: FoundResources, style: Style): string[] {
+  const stale = found.stale ? style.dim(` (as of ${found.fetchedAt.toISOString().slice(0, 10)}; the Hub did not answer)`) : '';
+  const kinds = HUB_KINDS.filter((kind) => found.resources[kind].length);
+  if (!kinds.length) return [`On the Hugging Face Hub: no models, datasets or Spaces cite it yet.${stale}`];
+  const out = [`On the Hugging Face Hub:${stale}`];
+  for (const kind of kinds) {
+    const repos = found.resources[kind];
+    out.push(`  ${kind} (${repos.length >= HUB_LIST_LIMIT ? `${HUB_LIST_LIMIT}+` : repos.length}):`);
+    for (const repo of repos.slice(0, RESOURCES_SHOWN)) out.push(`    ${repo.id}${repo.likes ? style.dim(` ♥ ${repo.likes}`) : ''}  ${hubRepoUrl(kind, repo.id)}`);
+  }
+  return out;
 }
 
 export function formatTrending(result: TrendingResult, style: Style): string {
@@ -115,4 +136,19 @@ export function formatReload(report: ReloadReport): string {
     `(${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.refreshed} refreshed; ` +
     `${report.embedded} papers embedded${report.fullRebuild ? ', full rebuild' : ''}).`
   );
+}
+
+/** `Backfill: 250 days fetched (4,321 papers), 104 without a list, 11 already stored, 1 failed.` */
+export function formatBackfill(report: BackfillReport): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const listed = report.days.filter((d) => d.papers).length;
+  const unlisted = report.days.filter((d) => d.papers === 0).length;
+  const failed = report.days.filter((d) => d.error).length;
+  const parts = [
+    `${n(listed)} day(s) fetched (${n(report.papers)} papers)`,
+    unlisted && `${n(unlisted)} without a list`,
+    `${n(report.skipped)} already stored or known empty`,
+    failed && `${n(failed)} failed (run the same command again to retry them)`,
+  ].filter(Boolean);
+  return `Backfill: ${parts.join(', ')}.`;
 }
