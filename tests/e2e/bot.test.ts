@@ -7,6 +7,7 @@ import { LIMITS } from '../../src/bot/render/text.js';
 import { seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { SEEDS } from '../setup/paths.js';
 import { ackOf, ADMIN, autocomplete, customIdsOf, bool, int, MEMBER, OTHER, pollFor, replyTo, startTwinBot, str, type TwinBot } from '../setup/twin.js';
+import { expectNoMentionsAnywhere, expectWithinDiscordLimits } from '../setup/etiquette.js';
 
 const EPHEMERAL = 64;
 const SCALING_MLPS = '2306.13575';
@@ -230,26 +231,12 @@ describe('the bot, end to end against a Discord twin', () => {
     expect(help.embeds[0]!.description).toContain('/ask');
   });
 
-  it('sends allowed_mentions with no parse on every message it writes', async () => {
-    const writes = t.requests.filter((r) => r.json && (r.method === 'PATCH' || r.method === 'POST') && /interactions|webhooks/.test(r.url));
-    const messages = writes
-      .map((r) => (r.url.includes('/callback') ? (r.json!.data as Record<string, unknown> | undefined) : r.json))
-      .filter((body): body is Record<string, unknown> => Boolean(body && ('content' in body || 'embeds' in body)));
-    expect(messages.length).toBeGreaterThan(20);
-    for (const body of messages) expect(body.allowed_mentions).toEqual({ parse: [] });
+  it('sends allowed_mentions with no parse on every message it writes', () => {
+    expectNoMentionsAnywhere(t, 20);
   });
 
   it('stays within Discord limits in every message', async () => {
-    for (const m of await t.channel.getMessages()) {
-      expect(m.content.length).toBeLessThanOrEqual(LIMITS.content);
-      expect(m.embeds.length).toBeLessThanOrEqual(LIMITS.embedsPerMessage);
-      const total = m.embeds.reduce(
-        (sum, e) => sum + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0),
-        0,
-      );
-      expect(total).toBeLessThanOrEqual(LIMITS.embedsTotal);
-      for (const id of customIdsOf(m)) expect(id.length).toBeLessThan(LIMITS.customId);
-    }
+    expectWithinDiscordLimits(await t.channel.getMessages());
   });
 });
 

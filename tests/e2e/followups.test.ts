@@ -1,8 +1,8 @@
 import { InteractionType, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeButton, decodeModal, turnsHash } from '../../src/bot/custom-ids.js';
-import { LIMITS } from '../../src/bot/render/text.js';
 import { ackOf, ADMIN, bool, customIdsOf, int, MEMBER, OTHER, pollFor, replyTo, startTwinBot, str, type TwinBot } from '../setup/twin.js';
+import { expectNoMentionsAnywhere, expectWithinDiscordLimits } from '../setup/etiquette.js';
 
 const EPHEMERAL = 64;
 const MODAL = 9;
@@ -196,25 +196,11 @@ describe('follow-ups, /paper question: and /ask visibility, end to end against a
     expect(data.flags).toBe(EPHEMERAL);
   });
 
-  it('sends allowed_mentions with no parse on every message it writes', async () => {
-    const writes = t.requests.filter((r) => r.json && (r.method === 'PATCH' || r.method === 'POST') && /interactions|webhooks/.test(r.url));
-    const bodies = writes
-      .map((r) => (r.url.includes('/callback') ? (r.json!.data as Record<string, unknown> | undefined) : r.json))
-      .filter((body): body is Record<string, unknown> => Boolean(body && ('content' in body || 'embeds' in body)));
-    expect(bodies.length).toBeGreaterThan(15);
-    for (const body of bodies) expect(body.allowed_mentions).toEqual({ parse: [] });
+  it('sends allowed_mentions with no parse on every message it writes', () => {
+    expectNoMentionsAnywhere(t, 15);
   });
 
   it('stays within Discord limits in every message', async () => {
-    for (const m of await t.channel.getMessages()) {
-      expect(m.content.length).toBeLessThanOrEqual(LIMITS.content);
-      expect(m.embeds.length).toBeLessThanOrEqual(LIMITS.embedsPerMessage);
-      const total = m.embeds.reduce(
-        (sum, e) => sum + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0),
-        0,
-      );
-      expect(total).toBeLessThanOrEqual(LIMITS.embedsTotal);
-      for (const id of customIdsOf(m)) expect(id.length).toBeLessThanOrEqual(LIMITS.customId);
-    }
+    expectWithinDiscordLimits(await t.channel.getMessages());
   });
 });
