@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../text/sentences.js';
 import { chooseWindow, meanRows, pieceBounds, planWindows, sentenceRanges, type TokenRange } from './late-chunking.js';
-import type { ModelSpec } from './models.js';
+import { onnxFileName, type Dtype, type ModelSpec } from './models.js';
 import { normalizeInPlace, poolAndNormalize, type HiddenShape } from './pooling.js';
 import { ModelUnavailableError } from '../errors.js';
 
@@ -38,7 +38,7 @@ export interface EmbedderOptions {
   modelsDir: string;
   /** Never contact the Hugging Face hub. */
   offline: boolean;
-  dtype: 'q8' | 'fp32' | 'fp16';
+  dtype: Dtype;
   batchSize: number;
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   threads: number;
@@ -109,8 +109,7 @@ function configureTransformers(options: EmbedderOptions): Set<string> {
 
 /** The files transformers.js needs that are missing from a model's folder. */
 export function missingModelFiles(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): string[] {
-  const onnx = dtype === 'q8' ? 'model_quantized.onnx' : dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
-  return ['config.json', 'tokenizer.json', `onnx/${onnx}`].filter((file) => !existsSync(join(modelsDir, modelId, file)));
+  return ['config.json', 'tokenizer.json', `onnx/${onnxFileName(dtype)}`].filter((file) => !existsSync(join(modelsDir, modelId, file)));
 }
 
 export function isModelProvisioned(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): boolean {
