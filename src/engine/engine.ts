@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
+import { ThreadedEmbedder } from '../embedding/threaded-embedder.js';
 import { IndexLoadError, UnknownPaperError, ReloadCancelledError, ReloadInProgressError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
@@ -368,7 +369,7 @@ export class Engine {
 
 /** The configured model, from the models folder or (on a first run) the Hugging Face hub. */
 export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, percent: number) => void): Promise<Embedder> {
-  return TransformersEmbedder.load({
+  const options = {
     spec: config.model,
     modelsDir: config.modelsDir,
     offline: config.offline,
@@ -376,7 +377,8 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     batchSize: config.batchSize,
     threads: config.threads,
     onDownload,
-  });
+  };
+  return config.workers > 1 ? ThreadedEmbedder.load(options, config.workers) : TransformersEmbedder.load(options);
 }
 
 function card(paper: IndexedPaper): PaperCard {
