@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isTimeZone, TIME_PATTERN } from './util/local-time.js';
@@ -10,6 +11,9 @@ import { formatIssue } from './util/zod-issues.js';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Each embedding worker holds a model of its own; past a few, memory grows faster than speed.
+const MAX_DEFAULT_WORKERS = 4;
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z.string().optional();
 
@@ -41,6 +45,7 @@ const engineEnv = z.object({
   EMBEDDING_MAX_TOKENS: int(8, 8192).optional(),
   EMBEDDING_BATCH_SIZE: int(1, 256).default(1),
   EMBEDDING_THREADS: int(0, 256).default(0),
+  EMBEDDING_WORKERS: int(0, 64).default(0),
   MODEL_OFFLINE: bool.optional(),
   HF_HUB_OFFLINE: bool.optional(),
   HNSW_M: int(4, 96).default(16),
@@ -75,6 +80,11 @@ export interface EngineConfig {
   batchSize: number;
   /** onnxruntime threads per inference (EMBEDDING_THREADS). Default: 0, onnxruntime decides. */
   threads: number;
+  /**
+   * Worker threads that embed papers when indexing, each with its own model on one onnxruntime thread
+   * (EMBEDDING_WORKERS); 1 embeds on the indexing thread itself. Default: 0, one per core, at most 4.
+   */
+  workers: number;
   /** HNSW graph degree and candidate lists (HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH). Default: 16, 200, 256. */
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /**
@@ -173,6 +183,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     offline: Boolean(e.MODEL_OFFLINE || e.HF_HUB_OFFLINE),
     batchSize: e.EMBEDDING_BATCH_SIZE,
     threads: e.EMBEDDING_THREADS,
+    workers: e.EMBEDDING_WORKERS || Math.min(availableParallelism(), MAX_DEFAULT_WORKERS),
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD ?? known?.lowConfidenceThreshold ?? UNCALIBRATED_THRESHOLD,
     lockTimeoutMs: e.INDEX_LOCK_TIMEOUT_SECONDS * 1000,

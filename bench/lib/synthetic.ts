@@ -9,11 +9,11 @@
  * build path indexes the corpus without running the model.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadEngineConfig, type EngineConfig } from '../../src/config.js';
 import { cacheDirFor, modelFingerprint } from '../../src/engine/build-from-sources.js';
 import { Engine } from '../../src/engine/engine.js';
-import { EmbeddingCache, textHash } from '../../src/index/embedding-cache.js';
+import { EmbeddingCache, sentenceKey, textHash } from '../../src/index/embedding-cache.js';
 import { createLogger } from '../../src/log.js';
 import { paperPassage, type Paper } from '../../src/papers/paper.js';
 import { loadSources } from '../../src/papers/sources.js';
@@ -50,15 +50,15 @@ export async function loadSeed(root: string, workDir: string): Promise<SeedPaper
   await engine.close();
   const cache = EmbeddingCache.open(cacheDirFor(dataDir, fingerprint), fingerprint.dimension);
   try {
-    return (await loadSources([join(root, 'seeds')])).papers.map((paper) => ({
-      title: paper.title,
-      abstract: paper.abstract,
-      vector: cache.get(textHash(paperPassage(paper)))!,
-      sentences: splitSentences(paper.abstract).map((span) => {
-        const text = paper.abstract.slice(span.start, span.end);
-        return { text, vector: cache.get(textHash(text))! };
-      }),
-    }));
+    return (await loadSources([join(root, 'seeds')])).papers.map((paper) => {
+      const contentHash = textHash(paperPassage(paper));
+      return {
+        title: paper.title,
+        abstract: paper.abstract,
+        vector: cache.get(contentHash)!,
+        sentences: splitSentences(paper.abstract).map((span) => ({ text: paper.abstract.slice(span.start, span.end), vector: cache.get(sentenceKey(contentHash, span))! })),
+      };
+    });
   } finally {
     cache.close();
   }
@@ -98,7 +98,7 @@ export interface SyntheticPaper {
   vectors: Map<string, Float32Array>;
 }
 
-/** One synthetic paper and the vectors of its passage and sentences, by text hash. */
+/** One synthetic paper and the vectors of its passage and sentences, by their cache keys. */
 export function syntheticPaper(i: number, seed: readonly SeedPaper[], vocabulary: readonly string[], random: () => number): SyntheticPaper {
   const base = seed[Math.floor(random() * seed.length)]!;
   const other = seed[Math.floor(random() * seed.length)]!;
@@ -124,7 +124,8 @@ export function syntheticPaper(i: number, seed: readonly SeedPaper[], vocabulary
   const third = seed[Math.floor(random() * seed.length)]!;
   const sentenceOf = (p: SeedPaper) => (p.sentences.length ? p.sentences[Math.floor(random() * p.sentences.length)]!.vector : p.vector);
   const paperVector = blend([base.vector, sentenceOf(other), sentenceOf(third)], [0.3 + 0.4 * random(), 0.2 + 0.4 * random(), 0.2 + 0.4 * random()]);
-  const vectors = new Map<string, Float32Array>([[textHash(paperPassage(paper)), noisy(paperVector, random, PAPER_COS)]]);
+  const contentHash = textHash(paperPassage(paper));
+  const vectors = new Map<string, Float32Array>([[contentHash, noisy(paperVector, random, PAPER_COS)]]);
   // The builder splits the abstract itself; each of its sentences gets the mean vector of the parts it spans.
   let offset = 0;
   const starts = parts.map((p) => {
@@ -136,7 +137,7 @@ export function syntheticPaper(i: number, seed: readonly SeedPaper[], vocabulary
     const covered = parts.filter((_, k) => starts[k]! < span.end && starts[k]! + parts[k]!.text.length > span.start);
     const sum = new Float32Array(base.vector.length);
     for (const part of covered) for (let d = 0; d < sum.length; d++) sum[d]! += part.vector[d]!;
-    vectors.set(textHash(abstract.slice(span.start, span.end)), normalizeInPlace(sum));
+    vectors.set(sentenceKey(contentHash, span), normalizeInPlace(sum));
   }
   return { paper, vectors };
 }
@@ -150,12 +151,14 @@ const PAPERS_PER_FILE = 100_000;
 export async function writeCorpus(root: string, dir: string, size: number, seed: readonly SeedPaper[], log: (line: string) => void): Promise<EngineConfig> {
   const sources = join(dir, 'sources');
   const config = benchConfig(root, join(dir, 'data'), sources);
-  const done = join(dir, 'corpus.done');
-  if (existsSync(done)) return config;
-  mkdirSync(sources, { recursive: true });
   const dimension = seed[0]!.vector.length;
   const fingerprint = modelFingerprint(config, dimension);
-  const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), dimension);
+  const cacheDir = cacheDirFor(config.dataDir, fingerprint);
+  // One marker per model fingerprint: a corpus written for another one has its vectors in another cache.
+  const done = join(dir, `corpus-${basename(cacheDir)}.done`);
+  if (existsSync(done)) return config;
+  mkdirSync(sources, { recursive: true });
+  const cache = EmbeddingCache.open(cacheDir, dimension);
   const vocabulary = [...new Set(seed.flatMap((p) => p.abstract.split(/\s+/)).filter((w) => /^[a-z]{4,}$/.test(w)))];
   const random = prng(size);
   try {

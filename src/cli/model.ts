@@ -5,7 +5,7 @@ import { provisionFromMaven } from '../embedding/provision.js';
 import { join } from 'node:path';
 
 export async function provisionModel(config: EngineConfig, model: string | undefined, mavenRepository: string | undefined, log: (line: string) => void): Promise<void> {
-  await provisionFromMaven(model ? resolveModelId(model) : config.model.id, config.modelsDir, { mavenRepository, log });
+  await provisionFromMaven(model ? resolveModelId(model) : config.model.id, config.modelsDir, { mavenRepository, dtype: config.dtype, log });
 }
 
 export function modelStatus(config: EngineConfig): string {

@@ -1,9 +1,24 @@
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelSpec } from './models.js';
-import { poolAndNormalize } from './pooling.js';
+import type { Span } from '../text/sentences.js';
+import { chooseWindow, meanRows, pieceBounds, planWindows, sentenceRanges, type TokenRange } from './late-chunking.js';
+import { onnxFileName, type Dtype, type ModelSpec } from './models.js';
+import { normalizeInPlace, poolAndNormalize, type HiddenShape } from './pooling.js';
 import { ModelUnavailableError } from '../errors.js';
+
+/** A passage and its sentences, as offsets into its text. */
+export interface PassageWithSentences {
+  text: string;
+  sentences: readonly Span[];
+}
+
+export interface PassageVectors {
+  /** The passage's vector, as embedPassages gives it. */
+  passage: Float32Array;
+  /** One vector per sentence, pooled from the passage's own forward pass (late chunking). */
+  sentences: Float32Array[];
+}
 
 export interface Embedder {
   readonly modelId: string;
@@ -12,6 +27,8 @@ export interface Embedder {
   embedQuery(text: string): Promise<Float32Array>;
   /** Embeds documents, with the model's passage prefix, in batches. */
   embedPassages(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
+  /** Embeds passages and their sentences, with one forward pass per passage (two or more past the model's length). */
+  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]>;
   dispose(): Promise<void>;
 }
 
@@ -21,7 +38,7 @@ export interface EmbedderOptions {
   modelsDir: string;
   /** Never contact the Hugging Face hub. */
   offline: boolean;
-  dtype: 'q8' | 'fp32' | 'fp16';
+  dtype: Dtype;
   batchSize: number;
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   threads: number;
@@ -30,6 +47,47 @@ export interface EmbedderOptions {
 }
 
 const HUB_TIMEOUT_MS = 15_000;
+
+/**
+ * How sentence vectors are made, recorded in an index's model fingerprint so that an index or cache
+ * made another way is rebuilt, never mixed with this one. Change it whenever the vectors would change.
+ */
+export const SENTENCE_VECTORS = 'late-chunked-1';
+
+/** Tokens of what precedes a sentence that a later window (past the model's length) starts with. */
+const WINDOW_CONTEXT_TOKENS = 64;
+
+/** The special tokens a tokenizer puts around a single text ([CLS] … [SEP] for BERT). */
+interface Specials {
+  lead: number[];
+  tail: number[];
+}
+
+function specialsOf(tokenizer: PreTrainedTokenizer): Specials {
+  const plain = tokenizer.encode('probe', { add_special_tokens: false });
+  const framed = tokenizer.encode('probe', { add_special_tokens: true });
+  const at = framed.findIndex((_, i) => plain.every((id, j) => framed[i + j] === id));
+  return { lead: framed.slice(0, at), tail: framed.slice(at + plain.length) };
+}
+
+/** One model input of a late-chunked passage: a window of its content tokens, framed by special tokens. */
+interface WindowJob {
+  passage: number;
+  window: number;
+  ids: number[];
+}
+
+/** What embedWithSentences works out for a passage before any model run. */
+interface ChunkedPassage {
+  windows: TokenRange[];
+  sentences: TokenRange[];
+  /** The window each sentence is pooled from. */
+  pooledFrom: number[];
+  /** The content tokens, the sentences cut apart, equal the passage's own tokenization. */
+  exact: boolean;
+}
+
+const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /** Points transformers.js at our folders; returns the set of files it ends up fetching from the hub. */
 function configureTransformers(options: EmbedderOptions): Set<string> {
@@ -51,8 +109,7 @@ function configureTransformers(options: EmbedderOptions): Set<string> {
 
 /** The files transformers.js needs that are missing from a model's folder. */
 export function missingModelFiles(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): string[] {
-  const onnx = dtype === 'q8' ? 'model_quantized.onnx' : dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
-  return ['config.json', 'tokenizer.json', `onnx/${onnx}`].filter((file) => !existsSync(join(modelsDir, modelId, file)));
+  return ['config.json', 'tokenizer.json', `onnx/${onnxFileName(dtype)}`].filter((file) => !existsSync(join(modelsDir, modelId, file)));
 }
 
 export function isModelProvisioned(modelsDir: string, modelId: string, dtype: EmbedderOptions['dtype']): boolean {
@@ -60,12 +117,16 @@ export function isModelProvisioned(modelsDir: string, modelId: string, dtype: Em
 }
 
 export class TransformersEmbedder implements Embedder {
+  private readonly specials: Specials;
+
   private constructor(
     private readonly options: EmbedderOptions,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     public readonly dimension: number,
-  ) {}
+  ) {
+    this.specials = specialsOf(tokenizer);
+  }
 
   get modelId(): string {
     return this.options.spec.id;
@@ -127,17 +188,98 @@ export class TransformersEmbedder implements Embedder {
     return vectors;
   }
 
+  async embedWithSentences(
+    passages: readonly PassageWithSentences[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PassageVectors[]> {
+    const { passagePrefix: prefix, maxTokens, pooling } = this.options.spec;
+    const { lead, tail } = this.specials;
+    const capacity = maxTokens - lead.length - tail.length;
+    const jobs: WindowJob[] = [];
+    const chunked = passages.map((p, passage): ChunkedPassage => {
+      const text = prefix + p.text;
+      const spans = p.sentences.map((s) => ({ start: s.start + prefix.length, end: s.end + prefix.length }));
+      // The tokenizer gives no character offsets, so each sentence is tokenized on its own; for a
+      // WordPiece tokenizer the pieces, cut at whitespace, join up to the whole text's tokens.
+      const bounds = pieceBounds(text.length, spans);
+      const pieces = bounds.slice(1).map((end, i) => this.tokenizer.encode(text.slice(bounds[i], end), { add_special_tokens: false }));
+      const ids = pieces.flat();
+      const sentences = sentenceRanges(pieces.map((piece) => piece.length));
+      // The first window is the passage exactly as embedPassages reads it: the tokenizer cuts the
+      // framed tokens at the model's length, so a long passage's first window has no closing token.
+      const framed = [...lead, ...ids, ...tail];
+      const first = framed.length <= maxTokens ? ids.length : maxTokens - lead.length;
+      const windows = planWindows(sentences, ids.length, { first, capacity, context: WINDOW_CONTEXT_TOKENS });
+      windows.forEach((w, window) =>
+        jobs.push({ passage, window, ids: window === 0 ? framed.slice(0, maxTokens) : [...lead, ...ids.slice(w.start, w.end), ...tail] }),
+      );
+      const exact = sameIds(ids, this.tokenizer.encode(text, { add_special_tokens: false }));
+      return { windows, sentences, pooledFrom: sentences.map((s) => chooseWindow(s, windows)), exact };
+    });
+    const results = passages.map((p): PassageVectors => ({ passage: new Float32Array(0), sentences: new Array(p.sentences.length) }));
+    // Batches of similar length waste little work on padding.
+    jobs.sort((a, b) => a.ids.length - b.ids.length);
+    const { batchSize } = this.options;
+    for (let start = 0; start < jobs.length; start += batchSize) {
+      const batch = jobs.slice(start, start + batchSize);
+      const { hidden, mask, shape } = await this.forward(this.inputsFor(batch.map((job) => job.ids)));
+      const pooled = poolAndNormalize(hidden, mask, shape, pooling);
+      batch.forEach((job, row) => {
+        const { windows, sentences, pooledFrom, exact } = chunked[job.passage]!;
+        const window = windows[job.window]!;
+        if (job.window === 0 && exact) results[job.passage]!.passage = pooled[row]!;
+        const rows = hidden.subarray(row * shape.tokens * shape.dimension, (row + 1) * shape.tokens * shape.dimension);
+        sentences.forEach((sentence, i) => {
+          if (pooledFrom[i] !== job.window) return;
+          const from = lead.length + Math.max(sentence.start, window.start) - window.start;
+          const to = lead.length + Math.min(sentence.end, window.end) - window.start;
+          if (to > from) results[job.passage]!.sentences[i] = normalizeInPlace(meanRows(rows, from, to, shape.dimension));
+        });
+      });
+      onProgress?.(Math.floor((passages.length * Math.min(start + batchSize, jobs.length)) / jobs.length), passages.length);
+    }
+    // Rare leftovers get runs of their own: a passage the sentence cuts tokenize differently, and a
+    // sentence of no tokens at all.
+    for (const [passage, { exact }] of chunked.entries()) {
+      const result = results[passage]!;
+      if (!exact) result.passage = (await this.embedBatch([prefix + passages[passage]!.text]))[0]!;
+      for (const [i, span] of passages[passage]!.sentences.entries()) {
+        if (!result.sentences[i]) result.sentences[i] = (await this.embedBatch([prefix + passages[passage]!.text.slice(span.start, span.end)]))[0]!;
+      }
+    }
+    return results;
+  }
+
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {
     const inputs = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.options.spec.maxTokens });
+    const { hidden, mask, shape } = await this.forward(inputs);
+    return poolAndNormalize(hidden, mask, shape, this.options.spec.pooling);
+  }
+
+  /** Model inputs for token ids already framed by special tokens, padded to the longest. */
+  private inputsFor(rows: readonly number[][]): Record<string, Tensor> {
+    const tokens = Math.max(...rows.map((ids) => ids.length));
+    const ids = new BigInt64Array(rows.length * tokens);
+    const mask = new BigInt64Array(rows.length * tokens);
+    rows.forEach((row, b) =>
+      row.forEach((id, t) => {
+        ids[b * tokens + t] = BigInt(id);
+        mask[b * tokens + t] = 1n;
+      }),
+    );
+    const dims = [rows.length, tokens];
+    return {
+      input_ids: new Tensor('int64', ids, dims),
+      attention_mask: new Tensor('int64', mask, dims),
+      token_type_ids: new Tensor('int64', new BigInt64Array(rows.length * tokens), dims),
+    };
+  }
+
+  private async forward(inputs: Record<string, Tensor>): Promise<{ hidden: Float32Array; mask: BigInt64Array; shape: HiddenShape }> {
     const output = await this.model(inputs);
     const hidden = output.last_hidden_state ?? output.token_embeddings;
     const [batch, tokens, dimension] = hidden.dims as [number, number, number];
-    return poolAndNormalize(
-      hidden.data as Float32Array,
-      inputs.attention_mask.data as BigInt64Array,
-      { batch, tokens, dimension },
-      this.options.spec.pooling,
-    );
+    return { hidden: hidden.data as Float32Array, mask: inputs.attention_mask!.data as BigInt64Array, shape: { batch, tokens, dimension } };
   }
 
   async dispose(): Promise<void> {

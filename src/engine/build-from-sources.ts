@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
-import type { Embedder } from '../embedding/embedder.js';
+import { SENTENCE_VECTORS, type Embedder } from '../embedding/embedder.js';
 import { IndexLoadError, NoPapersError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import { buildIndex, unchangedReport, type BuildReport } from '../index/build.js';
@@ -25,7 +25,7 @@ export interface ReloadReport extends BuildReport {
 
 export function modelFingerprint(config: EngineConfig, dimension: number): ModelFingerprint {
   const { id, pooling, maxTokens, passagePrefix } = config.model;
-  return { id, dimension, dtype: config.dtype, pooling, maxTokens, passagePrefix };
+  return { id, dimension, dtype: config.dtype, pooling, maxTokens, passagePrefix, sentenceVectors: SENTENCE_VECTORS };
 }
 
 export function cacheDirFor(dataDir: string, fingerprint: ModelFingerprint): string {

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../config.js';
 import { ReloadCancelledError, reviveError, type SerializedError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { ReloadReport } from './build-from-sources.js';
+import { startThread } from '../util/thread.js';
 
 /** The parent's side of a build thread (the thread itself is build-thread.ts). */
 export type BuildThreadMessage =
@@ -18,14 +18,6 @@ export interface BuildThreadJob {
   force: boolean;
 }
 
-/** Starts the thread: the compiled script normally, the TypeScript source through tsx when running from source (tests). */
-function startThread(job: BuildThreadJob): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./build-thread.js', import.meta.url), { workerData: job });
-  const source = new URL('./build-thread.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
-}
-
 /**
  * Builds the index from the sources in a worker thread; resolves with the generation it left live.
  * Aborting `signal` stops the thread before it commits (the manifest switch is the commit) and rejects
@@ -39,7 +31,7 @@ export function buildInThread(
 ): Promise<{ generation: string; report: ReloadReport }> {
   if (signal?.aborted) return Promise.reject(new ReloadCancelledError());
   return new Promise((resolve, reject) => {
-    const worker = startThread({ config, force });
+    const worker = startThread(new URL('./build-thread.js', import.meta.url), { config, force } satisfies BuildThreadJob, import.meta.url);
     let settled = false;
     // Never worker.terminate(): onnxruntime aborts the process when a thread is terminated mid-batch.
     const cancel = () => worker.postMessage({ type: 'cancel' } satisfies BuildThreadCommand);

@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Embedder } from '../embedding/embedder.js';
+import { ThreadedEmbedder } from '../embedding/threaded-embedder.js';
 import { IndexLoadError, serializeError } from '../errors.js';
 import { indexDirIn, loadGeneration } from '../index/generation.js';
 import { createLogger } from '../log.js';
@@ -15,14 +17,19 @@ const log = createLogger({ level: config.logLevel });
 // when a thread is terminated from outside during a batch. Its generation is never committed (the
 // manifest switch is the commit; a later commit removes the folder). Exiting releases the index lock:
 // the lock's release runs on the thread's exit event (src/index/lock.ts).
+// Embedding threads of its own are ended first, each once its run is done, for the same reason.
+let embedder: Embedder | undefined;
+let cancelled = false;
 parentPort!.on('message', (command: BuildThreadCommand) => {
-  if (command.type === 'cancel') process.exit(1);
+  if (command.type !== 'cancel') return;
+  cancelled = true;
+  void (embedder instanceof ThreadedEmbedder ? embedder.stopThreads() : Promise.resolve()).finally(() => process.exit(1));
 });
 // Listening must not keep the thread alive once the build is done.
 parentPort!.unref();
 
 try {
-  const embedder = await loadEmbedder(config);
+  embedder = await loadEmbedder(config);
   const fingerprint = modelFingerprint(config, embedder.dimension);
   let previous;
   try {
@@ -36,5 +43,6 @@ try {
   if (previous && previous !== snapshot) previous.close();
   await embedder.dispose();
 } catch (error) {
-  post({ type: 'error', error: serializeError(error) });
+  // A cancelled build fails as its embedding threads end; the parent hears of the cancel, not of that.
+  if (!cancelled) post({ type: 'error', error: serializeError(error) });
 }

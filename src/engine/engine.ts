@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
+import { ThreadedEmbedder } from '../embedding/threaded-embedder.js';
 import { IndexLoadError, UnknownPaperError, ReloadCancelledError, ReloadInProgressError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
@@ -437,7 +438,7 @@ export class Engine {
 
 /** The configured model, from the models folder or (on a first run) the Hugging Face hub. */
 export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, percent: number) => void): Promise<Embedder> {
-  return TransformersEmbedder.load({
+  const options = {
     spec: config.model,
     modelsDir: config.modelsDir,
     offline: config.offline,
@@ -445,7 +446,8 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     batchSize: config.batchSize,
     threads: config.threads,
     onDownload,
-  });
+  };
+  return config.workers > 1 ? ThreadedEmbedder.load(options, config.workers) : TransformersEmbedder.load(options);
 }
 
 /** The live index as a taste sees it: vectors by id and the days' lists. */

@@ -46,8 +46,8 @@ export type BuildPlan =
       incremental: boolean;
       /** False when the previous graph file can be reused as it is. */
       graphChanged: boolean;
-      /** The texts whose vectors the build needs, by text hash; the cache supplies those it already has. */
-      texts: Map<string, string>;
+      /** The papers whose vectors (passage and sentences) the build needs, by content hash; the cache supplies those it already has. */
+      passages: Map<string, PreparedPaper>;
       /** HNSW parameters of the graph, recorded in the manifest. */
       hnsw: { m: number; efConstruction: number };
       counts: PlanCounts;
@@ -166,20 +166,19 @@ export function* planSteps(input: PlanInput): Generator<void, BuildPlan> {
   }
   const plan = (previous && !force ? yield* incrementalSteps(prepared, previous) : undefined) ?? fullRebuild(prepared, previous);
 
-  // Paper vectors are needed for fresh labels (all of them on a full rebuild); sentence vectors for
-  // fresh labels only, since kept papers' sentence rows are copied from the previous store.
-  const texts = new Map<string, string>();
+  // Vectors are needed for fresh labels only (all of them on a full rebuild): kept papers' sentence
+  // rows are copied from the previous store, and their graph points stay.
+  const passages = new Map<string, PreparedPaper>();
   for (const label of plan.fresh) {
     const { paper } = plan.labels[label] as Extract<PlannedLabel, { kind: 'fresh' }>;
-    texts.set(paper.contentHash, paperPassage(paper.paper));
-    paper.sentences.forEach((s) => texts.set(textHash(s), s));
+    passages.set(paper.contentHash, paper);
   }
   return {
     unchanged: false,
     digest,
     ...plan,
     graphChanged: !plan.incremental || plan.fresh.length > 0 || plan.deleted.length > 0,
-    texts,
+    passages,
     hnsw: plan.incremental ? previous!.manifest.hnsw : { m: input.hnsw.m, efConstruction: input.hnsw.efConstruction },
   };
 }

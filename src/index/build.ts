@@ -2,16 +2,16 @@ import { closeSync, copyFileSync, linkSync, openSync, writeFileSync } from 'node
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
-import type { Embedder } from '../embedding/embedder.js';
+import type { Embedder, PassageWithSentences } from '../embedding/embedder.js';
 import { diskFullOr } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
-import type { Paper } from '../papers/paper.js';
+import { paperPassage, type Paper } from '../papers/paper.js';
 import type { SourceProblem } from '../papers/problems.js';
 import { Bm25Index } from '../search/bm25.js';
 import { cooperative, runCooperatively } from '../util/cooperative.js';
-import { planSteps, type BuildPlan, type PlanCounts } from './build-plan.js';
+import { planSteps, type BuildPlan, type PlanCounts, type PreparedPaper } from './build-plan.js';
 import { Catalog } from './catalog.js';
-import { textHash, type EmbeddingCache } from './embedding-cache.js';
+import { sentenceKey, type EmbeddingCache } from './embedding-cache.js';
 import { commitGeneration, FILES, newGenerationDir, openSnapshot } from './generation.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { ModelFingerprint } from './manifest.js';
@@ -23,7 +23,7 @@ import { pickTldrSentence } from './tldr.js';
 export interface BuildReport extends PlanCounts {
   /** Papers whose text had to be embedded; every other vector came from the cache. */
   embedded: number;
-  /** Texts embedded in all: those papers' passages plus their sentences. */
+  /** Vectors made in all: those papers' passage vectors plus their sentence vectors. */
   embeddedTexts: number;
   count: number;
   fullRebuild: boolean;
@@ -62,29 +62,45 @@ export function unchangedReport(snapshot: IndexSnapshot, tookMs: number): BuildR
   };
 }
 
+/** A paper's passage with its sentences as offsets into it (the abstract ends the passage). */
+function passageWithSentences({ paper, spans }: PreparedPaper): PassageWithSentences {
+  const text = paperPassage(paper);
+  const offset = text.length - paper.abstract.length;
+  return { text, sentences: spans.map((s) => ({ start: s.start + offset, end: s.end + offset })) };
+}
+
 /**
- * Embeds the texts the cache lacks and saves them to it in chunks, so an interrupted build keeps most
- * of its work. Vectors are then read from the cache as needed, never all held in memory at once.
+ * Embeds the papers whose vectors the cache lacks (passage and sentences, from one pass over each
+ * passage) and saves them to it in chunks, so an interrupted build keeps most of its work. Vectors
+ * are then read from the cache as needed, never all held in memory at once.
  */
 async function embedMissing(
-  texts: ReadonlyMap<string, string>,
+  passages: ReadonlyMap<string, PreparedPaper>,
   { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
   tick: Tick,
-): Promise<Set<string>> {
-  const missing: [string, string][] = [];
-  for (const entry of texts) {
-    if (!cache.has(entry[0])) missing.push(entry);
+): Promise<{ papers: Set<string>; vectors: number }> {
+  const missing: PreparedPaper[] = [];
+  for (const prepared of passages.values()) {
+    const { contentHash, spans } = prepared;
+    if (!cache.has(contentHash) || spans.some((span) => !cache.has(sentenceKey(contentHash, span)))) missing.push(prepared);
     await tick();
   }
+  let vectors = 0;
   for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
     const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
-    const embedded = await embedder.embedPassages(
-      chunk.map(([, text]) => text),
+    const embedded = await embedder.embedWithSentences(
+      chunk.map(passageWithSentences),
       (done) => onProgress?.({ phase: 'embedding', done: start + done, total: missing.length }),
     );
-    await cache.add(new Map(chunk.map(([hash], i) => [hash, embedded[i]!])));
+    const entries = new Map<string, Float32Array>();
+    chunk.forEach(({ contentHash, spans }, i) => {
+      entries.set(contentHash, embedded[i]!.passage);
+      spans.forEach((span, j) => entries.set(sentenceKey(contentHash, span), embedded[i]!.sentences[j]!));
+    });
+    vectors += entries.size;
+    await cache.add(entries);
   }
-  return new Set(missing.map(([hash]) => hash));
+  return { papers: new Set(missing.map((p) => p.contentHash)), vectors };
 }
 
 /** Writes the generation's graph file: the previous one as it is, updated in place, or built anew. */
@@ -132,8 +148,8 @@ async function writeSentences(plan: ChangePlan, dir: string, vector: (hash: stri
       writer.copy(label, options.previous!.sentences.get(label));
       records.push({ ...planned.paper.paper, contentHash: planned.paper.contentHash, tldrSentence: planned.tldrSentence });
     } else {
-      const { paper, contentHash, sentences } = planned.paper;
-      const sentenceVectors = sentences.map((s) => vector(textHash(s)));
+      const { paper, contentHash, sentences, spans } = planned.paper;
+      const sentenceVectors = spans.map((span) => vector(sentenceKey(contentHash, span)));
       writer.write(label, sentenceVectors);
       records.push({ ...paper, contentHash, tldrSentence: pickTldrSentence(sentences, sentenceVectors, vector(contentHash)) });
     }
@@ -191,7 +207,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const plan = await runCooperatively(planSteps({ papers, previous, force: options.force, hnsw: options.hnsw }), tick);
   if (plan.unchanged) return { snapshot: previous!, report: unchangedReport(previous!, performance.now() - started) };
 
-  const embedded = await embedMissing(plan.texts, options, tick);
+  const embedded = await embedMissing(plan.passages, options, tick);
   const vector = (hash: string) => {
     const found = options.cache.get(hash);
     if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
@@ -223,9 +239,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
       ...plan.counts,
       embedded: fresh.filter((label) => {
         const planned = labels[label]!;
-        return planned.kind === 'fresh' && embedded.has(planned.paper.contentHash);
+        return planned.kind === 'fresh' && embedded.papers.has(planned.paper.contentHash);
       }).length,
-      embeddedTexts: embedded.size,
+      embeddedTexts: embedded.vectors,
       count: snapshot.count,
       fullRebuild: !plan.incremental,
       unchanged: false,

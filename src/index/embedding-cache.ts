@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Span } from '../text/sentences.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 /**
- * Embeddings already computed, by (model, text hash), so that re-indexing an unchanged paper costs
+ * Embeddings already computed, by (model, key): a passage's vector under its text hash, a sentence's
+ * under sentenceKey, so that re-indexing an unchanged paper costs
  * nothing. Each batch of new vectors is one immutable segment file, written atomically:
  *   "PSEC" | version u32 | dimension u32 | rows u32 | sha256(body) 32 bytes | body
  *   body = rows × 16-byte text hash (sorted), then rows × dimension float32, in the same order
@@ -17,6 +19,14 @@ const MAX_SEGMENTS = 16;
 
 export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, HASH_BYTES * 2);
+}
+
+/**
+ * The key of a sentence's vector: pooled from its passage's own forward pass, it depends on the whole
+ * passage (by its hash) and on where the sentence lies in the abstract, not on its text alone.
+ */
+export function sentenceKey(contentHash: string, span: Span): string {
+  return textHash(`${contentHash}:${span.start}-${span.end}`);
 }
 
 interface Segment {

@@ -12,6 +12,8 @@ export const modelFingerprintSchema = z.object({
   pooling: z.string(),
   maxTokens: z.number().int(),
   passagePrefix: z.string(),
+  /** How sentence vectors were made (SENTENCE_VECTORS); absent in indexes from before late chunking. */
+  sentenceVectors: z.string().optional(),
 });
 
 /** Everything needed to trust, or refuse, what lies in one index generation. */

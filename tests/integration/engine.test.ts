@@ -262,6 +262,7 @@ describe('reload', () => {
         return vector;
       },
       embedPassages: (texts, onProgress) => real.embedPassages(texts, onProgress),
+      embedWithSentences: (passages, onProgress) => real.embedWithSentences(passages, onProgress),
       dispose: () => real.dispose(),
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });
@@ -297,6 +298,7 @@ describe('reload', () => {
       dimension: real.dimension,
       embedQuery: (text) => real.embedQuery(text),
       embedPassages: (texts, onProgress) => (broken ? Promise.reject(new Error('onnxruntime failed')) : real.embedPassages(texts, onProgress)),
+      embedWithSentences: (passages, onProgress) => (broken ? Promise.reject(new Error('onnxruntime failed')) : real.embedWithSentences(passages, onProgress)),
       dispose: () => real.dispose(),
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });

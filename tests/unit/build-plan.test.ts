@@ -42,10 +42,11 @@ describe('planBuild', () => {
     expect(plan.digest).toBe(corpusDigest(ten.slice(0, 3)));
   });
 
-  it('asks for each fresh paper passage and every one of its sentences', () => {
+  it('asks for each fresh paper by its content hash, with its sentences', () => {
     const abstract = 'Widgets improve message passing on graphs. They add no parameters at inference time.';
     const plan = changes(planBuild({ papers: [paper('a', abstract)], hnsw: HNSW }));
-    expect([...plan.texts.values()]).toEqual([`Title a. ${abstract}`, 'Widgets improve message passing on graphs.', 'They add no parameters at inference time.']);
+    expect([...plan.passages.keys()]).toEqual([preparePaper(paper('a', abstract)).contentHash]);
+    expect([...plan.passages.values()][0]!.sentences).toEqual(['Widgets improve message passing on graphs.', 'They add no parameters at inference time.']);
   });
 
   it('is unchanged when the papers are exactly those of the previous generation', () => {
@@ -66,7 +67,7 @@ describe('planBuild', () => {
     expect(plan.fresh).toEqual([10]);
     expect(plan.deleted).toEqual([]);
     expect(plan.counts).toEqual({ added: 1, updated: 0, removed: 0, refreshed: 0 });
-    expect([...plan.texts.values()].every((t) => t.includes('new'))).toBe(true);
+    expect([...plan.passages.values()].map((p) => p.paper.id)).toEqual(['new']);
     // The previous graph's parameters stay: the graph is updated, not rebuilt.
     expect(plan.hnsw).toEqual(PREVIOUS_HNSW);
   });
@@ -94,7 +95,7 @@ describe('planBuild', () => {
     expect(plan.counts).toEqual({ added: 0, updated: 0, removed: 0, refreshed: 1 });
     expect(plan.labels[2]).toMatchObject({ kind: 'kept', paper: { paper: { upvotes: 42 } } });
     expect(plan.fresh).toEqual([]);
-    expect(plan.texts.size).toBe(0);
+    expect(plan.passages.size).toBe(0);
     // Same texts, same labels: the previous graph file can serve as it is.
     expect(plan.graphChanged).toBe(false);
   });

@@ -1,0 +1,103 @@
+import type { Span } from '../text/sentences.js';
+
+/**
+ * Late chunking: a passage goes through the model once, and each sentence's vector is the mean of its
+ * own tokens' output states, so a sentence is read in the context of its abstract and costs no run of
+ * its own. These are the pure parts: where sentences lie among the passage's tokens, which windows of
+ * at most the model's length cover them, and which window each sentence is pooled from.
+ */
+
+/** Tokens [start, end) of the passage's content (special tokens not counted). */
+export interface TokenRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where to cut a text so that every sentence is a piece of its own: 0, s0.start, s0.end, s1.start, …,
+ * length. Pieces alternate between what lies around sentences and the sentences themselves.
+ */
+export function pieceBounds(length: number, sentences: readonly Span[]): number[] {
+  const bounds = [0];
+  for (const { start, end } of sentences) {
+    if (start < bounds.at(-1)! || end < start || end > length) throw new Error(`sentence ${start}–${end} is out of order or outside the text`);
+    bounds.push(start, end);
+  }
+  bounds.push(length);
+  return bounds;
+}
+
+/** The token range of each sentence, from the token count of each piece that pieceBounds cut. */
+export function sentenceRanges(pieceTokens: readonly number[]): TokenRange[] {
+  const ranges: TokenRange[] = [];
+  let position = 0;
+  pieceTokens.forEach((count, piece) => {
+    if (piece % 2 === 1) ranges.push({ start: position, end: position + count });
+    position += count;
+  });
+  return ranges;
+}
+
+const overlap = (a: TokenRange, b: TokenRange) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+
+/** As much of a sentence as any window of `capacity` tokens can hold. */
+const covered = (sentence: TokenRange, window: TokenRange, capacity: number) =>
+  overlap(sentence, window) >= Math.min(sentence.end - sentence.start, capacity);
+
+export interface WindowLimits {
+  /** Content tokens the first window holds: the passage as the model reads it for the paper vector. */
+  first: number;
+  /** Content tokens any further window holds. */
+  capacity: number;
+  /** Tokens before a sentence that a further window starts with. */
+  context: number;
+}
+
+/**
+ * Windows over `total` content tokens. The first is the passage as the model reads it for the paper
+ * vector. Each further one starts `context` tokens before the first sentence no window holds yet and
+ * ends `capacity` tokens later or at the end: a late sentence gets some of what precedes it as
+ * context, and the text after the first window is read about once.
+ */
+export function planWindows(sentences: readonly TokenRange[], total: number, { first, capacity, context }: WindowLimits): TokenRange[] {
+  const windows: TokenRange[] = [{ start: 0, end: Math.min(total, first) }];
+  for (const sentence of sentences) {
+    if (windows.some((w) => covered(sentence, w, capacity))) continue;
+    // A sentence near the window's length gets less context, so that the window still holds all of it.
+    const lead = Math.min(context, Math.max(0, capacity - (sentence.end - sentence.start)));
+    const start = Math.max(windows.at(-1)!.start + 1, sentence.start - lead);
+    windows.push({ start, end: Math.min(total, start + capacity) });
+  }
+  return windows;
+}
+
+/**
+ * The window a sentence is pooled from: the one holding most of it, then the one where it sits
+ * farthest from either edge (most context on both sides).
+ */
+export function chooseWindow(sentence: TokenRange, windows: readonly TokenRange[]): number {
+  let best = 0;
+  let bestOverlap = -1;
+  let bestMargin = -Infinity;
+  windows.forEach((window, i) => {
+    const held = overlap(sentence, window);
+    const margin = Math.min(sentence.start - window.start, window.end - sentence.end);
+    if (held > bestOverlap || (held === bestOverlap && margin > bestMargin)) {
+      best = i;
+      bestOverlap = held;
+      bestMargin = margin;
+    }
+  });
+  return best;
+}
+
+/** The mean of rows [from, to) of a [rows × dimension] block, not normalized; zero when the range is empty. */
+export function meanRows(hidden: Float32Array, from: number, to: number, dimension: number): Float32Array {
+  const mean = new Float32Array(dimension);
+  for (let row = from; row < to; row++) {
+    const offset = row * dimension;
+    for (let d = 0; d < dimension; d++) mean[d]! += hidden[offset + d]!;
+  }
+  if (to > from) for (let d = 0; d < dimension; d++) mean[d]! /= to - from;
+  return mean;
+}
