@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
+import { sourcePaths } from '../../src/engine/build-from-sources.js';
 import { indexDirIn, readManifest } from '../../src/index/generation.js';
+import { sourcesStamp } from '../../src/papers/sources.js';
 import { readNonBlankLines, readQuestions } from '../../src/eval/metrics.js';
 import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
 import type { BenchContext } from './types.js';
@@ -37,11 +39,39 @@ export function seedVectors(ctx: BenchContext): Promise<SeedPaper[]> {
 
 const probe = (ctx: BenchContext, name: string) => join(ctx.root, 'bench', 'probes', name);
 
+/** Sources a section adds to a stored corpus for a while (extra papers to reload with), by its name. */
+const EXTRA_SOURCE = /^bench-extra-[\w-]+\.jsonl$/;
+
+export function extraSourcePath(target: Pick<Corpus, 'config'>, section: string): string {
+  return join(target.config.sourcePaths[0]!, `bench-extra-${section}.jsonl`);
+}
+
+/**
+ * Why the stored index of a corpus is not the one built from its own sources, or undefined when it
+ * is. Sections put back what they change (see index-backup.ts); a run killed part-way may not have.
+ */
+function changedSinceBuilt(config: EngineConfig): string | undefined {
+  const indexDir = indexDirIn(config.dataDir);
+  if (!existsSync(join(indexDir, 'manifest.json'))) return 'it has no index';
+  const manifest = readManifest(indexDir);
+  if (manifest.labels.includes(null)) return 'its index holds deleted labels';
+  if (manifest.sourcesStamp !== sourcesStamp(sourcePaths(config))) return 'its sources changed since its index was built';
+  return undefined;
+}
+
 /** A synthetic corpus of `size` papers with its index built (kept under data/bench/ between runs). */
 export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
   const dir = join(ctx.workDir, `corpus-${size}`);
   const config = await writeCorpus(ctx.root, dir, size, await seedVectors(ctx), ctx.log);
+  // Extra papers left by a run that was killed part-way.
+  const sources = config.sourcePaths[0]!;
+  for (const name of readdirSync(sources)) if (EXTRA_SOURCE.test(name)) rmSync(join(sources, name), { force: true });
   const builtMarker = join(dir, 'build.json');
+  const changed = existsSync(builtMarker) ? changedSinceBuilt(config) : undefined;
+  if (changed) {
+    ctx.log(`  the stored corpus of ${size} papers is rebuilt: ${changed}`);
+    rmSync(builtMarker);
+  }
   let build: BuildRun | undefined;
   if (existsSync(builtMarker)) {
     build = JSON.parse(readFileSync(builtMarker, 'utf8')) as BuildRun;

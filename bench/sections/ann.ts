@@ -47,7 +47,8 @@ export async function annSection(ctx: BenchContext, target: Corpus, seed: readon
   const manifest = readManifest(indexDirIn(target.config.dataDir));
   const stored = new hnswlib.HierarchicalNSW('cosine', dimension);
   await stored.readIndex(join(target.config.dataDir, 'index', manifest.generation, manifest.files.index.name));
-  const labels = stored.getIdsList();
+  // Live labels only: getPoint refuses a label marked deleted (a removed paper awaiting a rebuild).
+  const labels = manifest.labels.flatMap((id, label) => (id === null ? [] : [label]));
   const vectors = labels.map((label) => stored.getPoint(label));
   const queries = await queryVectors(ctx, target, seed);
 

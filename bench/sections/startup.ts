@@ -1,8 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/log.js';
-import { serveInProcess, type Corpus } from '../lib/corpora.js';
+import { extraSourcePath, serveInProcess, type Corpus } from '../lib/corpora.js';
+import { indexBackup } from '../lib/index-backup.js';
 import { figure } from '../lib/stats.js';
 import { syntheticPaper, type SeedPaper } from '../lib/synthetic.js';
 import { prng } from '../harness/random.js';
@@ -50,10 +50,26 @@ function buildFigures({ size, corpus: { build } }: ScalePoint, label: string): F
   ];
 }
 
+/**
+ * Reloads of the stored corpus: unchanged, with 100 papers added, with them removed again. The
+ * removal leaves deleted labels behind, so the corpus's generation is put back afterwards: every
+ * later section, and the next run, sees the index as it was.
+ */
 async function reloadFigures(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[], label: string): Promise<Figure[]> {
+  const backup = indexBackup(target.config.dataDir);
+  try {
+    return await measureReloads(ctx, target, seed, label);
+  } finally {
+    const note = backup.restore();
+    if (note) ctx.log(`  ${note}`);
+    backup.discard();
+  }
+}
+
+async function measureReloads(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[], label: string): Promise<Figure[]> {
   const log = createLogger({ level: 'warn' });
   const engine = await Engine.open(target.config, { log, reloadOnOpen: false });
-  const extra = join(target.config.sourcePaths[0]!, 'bench-added.jsonl');
+  const extra = extraSourcePath(target, 'startup');
   try {
     const unchanged: number[] = [];
     let embeddedWhenUnchanged = 0;
