@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
 import { sourcePaths } from '../../src/engine/build-from-sources.js';
+import { IndexLoadError } from '../../src/errors.js';
 import { indexDirIn, readManifest } from '../../src/index/generation.js';
 import { sourcesStamp } from '../../src/papers/sources.js';
 import { readNonBlankLines, readQuestions } from '../../src/eval/metrics.js';
@@ -55,7 +56,13 @@ export function extraSourcePath(target: Pick<Corpus, 'config'>, section: string)
 function changedSinceBuilt(config: EngineConfig): string | undefined {
   const indexDir = indexDirIn(config.dataDir);
   if (!existsSync(join(indexDir, 'manifest.json'))) return 'it has no index';
-  const manifest = readManifest(indexDir);
+  let manifest;
+  try {
+    manifest = readManifest(indexDir);
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+    return `its index cannot be served as it is (${error.message})`;
+  }
   if (manifest.count !== manifest.labels) return 'its index holds deleted labels';
   if (manifest.sourcesStamp !== sourcesStamp(sourcePaths(config))) return 'its sources changed since its index was built';
   return undefined;
