@@ -16,6 +16,7 @@ import { benchBotPath } from './sections/bot.js';
 import { benchEmbedding } from './sections/embedding.js';
 import { memorySection } from './sections/memory.js';
 import { querySection, servePoints } from './sections/query.js';
+import { scaleSection, storedRecall } from './sections/scale.js';
 import { startupSection } from './sections/startup.js';
 import { historySection } from './lib/history.js';
 import { percentile } from '../src/util/percentile.js';
@@ -23,7 +24,7 @@ import { percentile } from '../src/util/percentile.js';
 const opts = new Command()
   .option('--quick', 'a two-minute version: small corpora, fewer repeats')
   .option('--sizes <list>', 'corpus sizes, comma-separated')
-  .option('--skip <list>', 'sections to skip: embedding, python, query, ann, startup, memory, bot', '')
+  .option('--skip <list>', 'sections to skip: embedding, python, query, ann, startup, memory, scale, bot', '')
   .parse()
   .opts<{ quick?: boolean; sizes?: string; skip: string }>();
 
@@ -64,11 +65,16 @@ const ann = await step('ann', async () => annSection(ctx, await corpus(ctx, annS
 if (ann) sections.push(ann.section);
 
 if (points) {
-  const startupPoints = points.filter((p) => p.size <= 100_000);
-  const startup = await step('startup', () => startupSection(ctx, startupPoints, seed));
-  if (startup) sections.push(startup);
+  const startup = await step('startup', () => startupSection(ctx, points, seed));
+  if (startup) sections.push(startup.section);
   const memory = await step('memory', async () => memorySection(ctx, points, await seedCorpus(ctx)));
   if (memory) sections.push(memory);
+  const scale = await step('scale', async () => {
+    const recalls = [];
+    for (const point of points) recalls.push(await storedRecall(ctx, point.corpus, seed));
+    return scaleSection(points, startup?.coldStarts ?? new Map(), recalls);
+  });
+  if (scale) sections.push(scale);
 }
 
 const bot = await step('bot', () => benchBotPath(ctx, annSize));

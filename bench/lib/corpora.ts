@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineConfig } from '../../src/config.js';
+import { sourcePaths } from '../../src/engine/build-from-sources.js';
+import { IndexLoadError } from '../../src/errors.js';
 import { indexDirIn, readManifest } from '../../src/index/generation.js';
+import { sourcesStamp } from '../../src/papers/sources.js';
 import { readNonBlankLines, readQuestions } from '../../src/eval/metrics.js';
 import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
 import type { BenchContext } from './types.js';
@@ -37,20 +39,57 @@ export function seedVectors(ctx: BenchContext): Promise<SeedPaper[]> {
 
 const probe = (ctx: BenchContext, name: string) => join(ctx.root, 'bench', 'probes', name);
 
+/** The build process's JavaScript heap limit: within the 8 GB a build may take, with room for the graph, which lives outside it. */
+const BUILD_HEAP_MB = 6144;
+
+/** Sources a section adds to a stored corpus for a while (extra papers to reload with), by its name. */
+const EXTRA_SOURCE = /^bench-extra-[\w-]+\.jsonl$/;
+
+export function extraSourcePath(target: Pick<Corpus, 'config'>, section: string): string {
+  return join(target.config.sourcePaths[0]!, `bench-extra-${section}.jsonl`);
+}
+
+/**
+ * Why the stored index of a corpus is not the one built from its own sources, or undefined when it
+ * is. Sections put back what they change (see index-backup.ts); a run killed part-way may not have.
+ */
+function changedSinceBuilt(config: EngineConfig): string | undefined {
+  const indexDir = indexDirIn(config.dataDir);
+  if (!existsSync(join(indexDir, 'manifest.json'))) return 'it has no index';
+  let manifest;
+  try {
+    manifest = readManifest(indexDir);
+  } catch (error) {
+    if (!(error instanceof IndexLoadError)) throw error;
+    return `its index cannot be served as it is (${error.message})`;
+  }
+  if (manifest.count !== manifest.labels) return 'its index holds deleted labels';
+  if (manifest.sourcesStamp !== sourcesStamp(sourcePaths(config))) return 'its sources changed since its index was built';
+  return undefined;
+}
+
 /** A synthetic corpus of `size` papers with its index built (kept under data/bench/ between runs). */
 export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
   const dir = join(ctx.workDir, `corpus-${size}`);
   const config = await writeCorpus(ctx.root, dir, size, await seedVectors(ctx), ctx.log);
+  // Extra papers left by a run that was killed part-way.
+  const sources = config.sourcePaths[0]!;
+  for (const name of readdirSync(sources)) if (EXTRA_SOURCE.test(name)) rmSync(join(sources, name), { force: true });
   const builtMarker = join(dir, 'build.json');
+  const changed = existsSync(builtMarker) ? changedSinceBuilt(config) : undefined;
+  if (changed) {
+    ctx.log(`  the stored corpus of ${size} papers is rebuilt: ${changed}`);
+    rmSync(builtMarker);
+  }
   let build: BuildRun | undefined;
   if (existsSync(builtMarker)) {
     build = JSON.parse(readFileSync(builtMarker, 'utf8')) as BuildRun;
   } else {
     ctx.log(`  building the index of ${size} papers…`);
     rmSync(indexDirIn(config.dataDir), { recursive: true, force: true }); // a build cut short earlier; measure a whole one
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe(ctx, 'build.ts'), config.dataDir, config.sourcePaths[0]!], {
+    const { stdout } = await run(process.execPath, [`--max-old-space-size=${BUILD_HEAP_MB}`, '--import', 'tsx', probe(ctx, 'build.ts'), config.dataDir, config.sourcePaths[0]!], {
       cwd: ctx.root,
-      timeout: 3 * 60 * 60_000,
+      timeout: 8 * 60 * 60_000,
       maxBuffer: 64 << 20,
     }).catch((error: { stderr?: string; signal?: string; code?: number }) => {
       // Say why in one line: V8's own fatal message when there is one, else the signal or exit code.
@@ -67,8 +106,8 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
 
 /**
  * Why building `size` papers would likely fail here, judged from the largest build measured so far
- * (memory grows about linearly with the corpus): over 80% of the machine's memory, or over V8's heap
- * limit (a build holds every paper's record). Undefined when it should fit.
+ * (memory grows about linearly with the corpus, or slower, as a build streams its sources): over
+ * 80% of the machine's memory, or over the build's heap limit. Undefined when it should fit.
  */
 export function buildWontFit(size: number, measured: readonly Corpus[]): string | undefined {
   const largest = measured.filter((c) => c.build?.peakRssBytes).at(-1);
@@ -79,9 +118,9 @@ export function buildWontFit(size: number, measured: readonly Corpus[]): string 
   if (peakRssBytes * scale > 0.8 * totalmem()) {
     return `building ${size} papers would need about ${gb(peakRssBytes * scale)} (${gb(peakRssBytes)} measured at ${largest.size}, scaled linearly), over 80% of this machine's ${gb(totalmem())}`;
   }
-  const heapLimit = getHeapStatistics().heap_size_limit;
+  const heapLimit = BUILD_HEAP_MB * 2 ** 20;
   if (peakHeapBytes && peakHeapBytes * scale > heapLimit) {
-    return `building ${size} papers would need about ${gb(peakHeapBytes * scale)} of JavaScript heap (${gb(peakHeapBytes)} measured at ${largest.size}, scaled linearly), over V8's limit of ${gb(heapLimit)} (raise it with NODE_OPTIONS=--max-old-space-size)`;
+    return `building ${size} papers would need about ${gb(peakHeapBytes * scale)} of JavaScript heap (${gb(peakHeapBytes)} measured at ${largest.size}, scaled linearly), over the build's heap limit of ${gb(heapLimit)}`;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadEmbedder } from '../../src/engine/engine.js';
-import { indexDirIn, readManifest } from '../../src/index/generation.js';
+import { indexDirIn, readCatalog, readManifest } from '../../src/index/generation.js';
 import { benchQuestions, type Corpus } from '../lib/corpora.js';
 import { percentile } from '../../src/util/percentile.js';
 import { type SeedPaper } from '../lib/synthetic.js';
@@ -14,7 +14,7 @@ const MS = [16, 32];
 const EF_CONSTRUCTION = 200;
 
 /** Queries: the real question set, embedded with the model, plus noisy seed sentences (in-distribution). */
-async function queryVectors(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[]): Promise<number[][]> {
+export async function queryVectors(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[]): Promise<number[][]> {
   const embedder = await loadEmbedder(target.config);
   const questions: number[][] = [];
   for (const q of benchQuestions(ctx)) questions.push(Array.from(await embedder.embedQuery(q)));
@@ -44,10 +44,13 @@ function timeSearch(search: (q: number[]) => number[], queries: readonly number[
 /** Recall@10 of HNSW against exact cosine search, across ef and M, with speed. */
 export async function annSection(ctx: BenchContext, target: Corpus, seed: readonly SeedPaper[]): Promise<{ section: Section; recommended?: { m: number; ef: number } }> {
   const dimension = seed[0]!.vector.length;
-  const manifest = readManifest(indexDirIn(target.config.dataDir));
+  const indexDir = indexDirIn(target.config.dataDir);
+  const manifest = readManifest(indexDir);
+  const catalog = readCatalog(indexDir, manifest);
   const stored = new hnswlib.HierarchicalNSW('cosine', dimension);
   await stored.readIndex(join(target.config.dataDir, 'index', manifest.generation, manifest.files.index.name));
-  const labels = stored.getIdsList();
+  // Live labels only: getPoint refuses a label marked deleted (a removed paper awaiting a rebuild).
+  const labels = Array.from({ length: catalog.size }, (_, label) => label).filter((label) => catalog.isLive(label));
   const vectors = labels.map((label) => stored.getPoint(label));
   const queries = await queryVectors(ctx, target, seed);
 

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
 import { sourcePaths } from '../engine/build-from-sources.js';
 import { IndexLoadError } from '../errors.js';
 import { corpusDigest } from '../index/build-plan.js';
-import { indexDirIn, readManifest, sha256File } from '../index/generation.js';
+import { indexDirIn, readManifest, verifyGeneration } from '../index/generation.js';
 import { loadSources } from '../papers/sources.js';
 
 export interface IndexStatus {
@@ -29,18 +27,13 @@ export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
     const hint = error.problem === 'missing' ? 'Run `paperscout index build`.' : 'It will be rebuilt on the next start, or run `paperscout index build`.';
     return { ok: false, verified: false, lines: [`Index: ${error.message}.`, hint] };
   }
-  const dir = join(indexDir, manifest.generation);
-  const broken: string[] = [];
-  for (const entry of Object.values(manifest.files)) {
-    const path = join(dir, entry.name);
-    if (!existsSync(path) || (await sha256File(path)) !== entry.sha256) broken.push(entry.name);
-  }
+  const broken = await verifyGeneration(indexDir, manifest);
   const upToDate = corpusDigest((await loadSources(sourcePaths(config))).papers) === manifest.corpusDigest;
   const lines = [
     `Index ${manifest.generation} in ${indexDir}`,
     `  papers: ${manifest.count}`,
     `  model: ${manifest.model.id} (${manifest.model.dimension}-d, ${manifest.model.dtype}, ${manifest.model.pooling} pooling)`,
-    `  HNSW: M=${manifest.hnsw.m}, efConstruction=${manifest.hnsw.efConstruction}, ${manifest.labels.length} labels`,
+    `  HNSW: M=${manifest.hnsw.m}, efConstruction=${manifest.hnsw.efConstruction}, ${manifest.labels} labels`,
     `  built: ${manifest.createdAt}`,
     `  files: ${broken.length ? `CORRUPT (${broken.join(', ')}); it will be rebuilt on the next start` : 'verified against their checksums'}`,
     `  sources: ${upToDate ? 'unchanged since the build' : 'changed since the build; run `paperscout index build`'}`,

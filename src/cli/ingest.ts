@@ -3,9 +3,8 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { EngineConfig } from '../config.js';
 import { IndexLoadError, UserError } from '../errors.js';
-import { Catalog } from '../index/catalog.js';
 import { textHash } from '../index/embedding-cache.js';
-import { FILES, indexDirIn, readManifest } from '../index/generation.js';
+import { indexDirIn, readCatalog, readManifest } from '../index/generation.js';
 import { jsonlSteps } from '../papers/jsonl.js';
 import { normalizeTitle, paperPassage } from '../papers/paper.js';
 import { formatProblem, type ProblemCounts } from '../papers/problems.js';
@@ -27,7 +26,7 @@ function liveIndex(dataDir: string): LiveIndex {
   const indexDir = indexDirIn(dataDir);
   try {
     const manifest = readManifest(indexDir);
-    const catalog = Catalog.parse(readFileSync(join(indexDir, manifest.generation, FILES.catalog), 'utf8'));
+    const catalog = readCatalog(indexDir, manifest);
     for (let label = 0; label < catalog.size; label++) {
       const id = catalog.id(label);
       if (id === null) continue;

@@ -7,13 +7,14 @@ import { IndexLoadError, NoPapersError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import { buildIndex, unchangedReport, type BuildReport } from '../index/build.js';
 import { EmbeddingCache } from '../index/embedding-cache.js';
+import { openSources, sourceCacheDirIn } from '../index/source-stream.js';
 import { indexDirIn, loadGeneration, readManifest } from '../index/generation.js';
 import { acquireLock, formatLockNotice, indexLockPath, type LockNotice } from '../index/lock.js';
 import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { formatProblem, type SourceProblem } from '../papers/problems.js';
-import { loadSources, sourcesStamp } from '../papers/sources.js';
+import { sourcesStamp } from '../papers/sources.js';
 import { confineWrite } from '../util/paths.js';
 
 /** What a reload did: its build's report and what could not be read from the sources. */
@@ -93,14 +94,20 @@ export async function buildFromSources(
     const paths = sourcePaths(config);
     const stamp = sourcesStamp(paths);
     if (base && !force && base.manifest.sourcesStamp === stamp) return unchanged((built = base));
-    const { papers, problems, problemCount } = await loadSources(paths);
-    warn(problems);
-    if (!papers.length) throw new NoPapersError(paths, problems.map(formatProblem));
-    const cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
+    const sourcesStarted = performance.now();
+    const sources = await openSources(paths, sourceCacheDirIn(config.dataDir));
+    const sourcesMs = performance.now() - sourcesStarted;
+    const { problems, problemCount } = sources;
+    let cache: EmbeddingCache | undefined;
     try {
+      warn(problems);
+      if (!sources.count) throw new NoPapersError(paths, problems.map(formatProblem));
+      const cacheStarted = performance.now();
+      cache = EmbeddingCache.open(cacheDirFor(config.dataDir, fingerprint), fingerprint.dimension);
+      const cacheMs = performance.now() - cacheStarted;
       for (const path of cache.discarded) log.warn({ path }, 'discarded a corrupt embedding-cache file');
       const { snapshot, report } = await buildIndex({
-        papers,
+        papers: sources,
         previous: base,
         embedder,
         cache,
@@ -114,9 +121,10 @@ export async function buildFromSources(
         sourceProblemCount: problemCount,
       });
       built = snapshot;
-      return { snapshot, report: { ...report, problems, problemCount } };
+      return { snapshot, report: { ...report, stagesMs: { sources: sourcesMs, cache: cacheMs, ...report.stagesMs }, problems, problemCount } };
     } finally {
-      cache.close();
+      cache?.close();
+      sources.close();
     }
   } finally {
     // A generation loaded here that the caller does not get back is closed here; `previous` is the caller's.

@@ -1,21 +1,19 @@
-import { closeSync, copyFileSync, linkSync, openSync, writeFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { Embedder, PassageWithSentences } from '../embedding/embedder.js';
 import { diskFullOr } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
-import { paperPassage, type Paper } from '../papers/paper.js';
+import { paperPassage } from '../papers/paper.js';
 import type { SourceProblem } from '../papers/problems.js';
-import { Bm25Index } from '../search/bm25.js';
-import { cooperative, runCooperatively } from '../util/cooperative.js';
-import { planSteps, type BuildPlan, type PlanCounts, type PreparedPaper } from './build-plan.js';
-import { Catalog } from './catalog.js';
+import { cooperative } from '../util/cooperative.js';
+import { Decision, Planner, preparePaper, type BuildPlan, type PlanCounts, type PreparedPaper } from './build-plan.js';
 import { sentenceKey, type EmbeddingCache } from './embedding-cache.js';
-import { commitGeneration, FILES, newGenerationDir, openSnapshot } from './generation.js';
-import type { IndexedPaper } from './indexed-paper.js';
+import { describeFile } from './file-check.js';
+import { commitGeneration, FILES, linkInto, newGenerationDir, openSnapshot } from './generation.js';
 import type { ModelFingerprint } from './manifest.js';
-import { SentenceStoreWriter } from './sentence-store.js';
+import type { PaperStream } from './paper-stream.js';
+import { SegmentSet } from './segment-set.js';
 import type { IndexSnapshot } from './snapshot.js';
 import { pickTldrSentence } from './tldr.js';
 
@@ -30,10 +28,13 @@ export interface BuildReport extends PlanCounts {
   /** True when the sources matched the live index exactly and nothing was written. */
   unchanged: boolean;
   tookMs: number;
+  /** Where the time went, stage by stage (the caller adds the stages before the build, such as reading the sources). */
+  stagesMs?: Record<string, number>;
 }
 
 export interface BuildOptions {
-  papers: readonly Paper[];
+  /** The papers to index, which the build goes over a few times (see PaperStream). */
+  papers: PaperStream;
   previous?: IndexSnapshot;
   embedder: Embedder;
   cache: EmbeddingCache;
@@ -69,22 +70,20 @@ function passageWithSentences({ paper, spans }: PreparedPaper): PassageWithSente
   return { text, sentences: spans.map((s) => ({ start: s.start + offset, end: s.end + offset })) };
 }
 
+/** Whether the cache lacks any vector of a paper: its passage's or one of its sentences'. */
+function lacksVectors(cache: EmbeddingCache, { contentHash, spans }: PreparedPaper): boolean {
+  return !cache.has(contentHash) || spans.some((span) => !cache.has(sentenceKey(contentHash, span)));
+}
+
 /**
  * Embeds the papers whose vectors the cache lacks (passage and sentences, from one pass over each
  * passage) and saves them to it in chunks, so an interrupted build keeps most of its work. Vectors
- * are then read from the cache as needed, never all held in memory at once.
+ * are then read from the cache as needed, never all held in memory at once. Returns the vectors made.
  */
 async function embedMissing(
-  passages: ReadonlyMap<string, PreparedPaper>,
+  missing: readonly PreparedPaper[],
   { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
-  tick: Tick,
-): Promise<{ papers: Set<string>; vectors: number }> {
-  const missing: PreparedPaper[] = [];
-  for (const prepared of passages.values()) {
-    const { contentHash, spans } = prepared;
-    if (!cache.has(contentHash) || spans.some((span) => !cache.has(sentenceKey(contentHash, span)))) missing.push(prepared);
-    await tick();
-  }
+): Promise<number> {
   let vectors = 0;
   for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
     const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
@@ -100,152 +99,145 @@ async function embedMissing(
     vectors += entries.size;
     await cache.add(entries);
   }
-  return { papers: new Set(missing.map((p) => p.contentHash)), vectors };
+  return vectors;
 }
 
-/** Writes the generation's graph file: the previous one as it is, updated in place, or built anew. */
-async function writeGraph(plan: ChangePlan, dir: string, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick): Promise<HierarchicalNSW> {
-  const { previous, model, hnsw: params, onProgress } = options;
-  const { labels, fresh } = plan;
-  const path = join(dir, FILES.index);
-  if (!plan.graphChanged) {
-    try {
-      linkSync(join(previous!.dir, FILES.index), path);
-    } catch {
-      copyFileSync(join(previous!.dir, FILES.index), path);
-    }
-    return previous!.hnsw;
+/** Goes over the fresh papers for those whose vectors the cache lacks, and embeds them. */
+async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick): Promise<{ papers: number; texts: number }> {
+  const missing = new Map<string, PreparedPaper>();
+  let i = 0;
+  for await (const entry of options.papers.each()) {
+    if (plan.decisions[i++] !== Decision.Fresh) continue;
+    const prepared = preparePaper(entry.paper());
+    if (lacksVectors(options.cache, prepared)) missing.set(prepared.contentHash, prepared);
+    await tick();
   }
+  return { papers: missing.size, texts: await embedMissing([...missing.values()], options) };
+}
+
+/** The graph to add the fresh papers to: the previous one, read again and updated, or a new one. */
+async function openGraph(plan: ChangePlan, { previous, model, hnsw: params }: BuildOptions): Promise<HierarchicalNSW> {
+  if (!plan.graphChanged) return previous!.hnsw;
   const graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
   if (plan.incremental) {
     await graph.readIndex(join(previous!.dir, FILES.index));
-    graph.resizeIndex(Math.max(labels.length, 1));
+    graph.resizeIndex(Math.max(plan.labelCount, 1));
     for (const label of plan.deleted) graph.markDelete(label);
   } else {
-    graph.initIndex({ maxElements: Math.max(labels.length, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+    graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
   }
-  for (const [i, label] of fresh.entries()) {
-    const planned = labels[label]!;
-    if (planned.kind !== 'fresh') throw new Error(`label ${label} is planned fresh but holds ${planned.kind}`);
-    graph.addPoint(Array.from(vector(planned.paper.contentHash)), label);
-    if (i % 1000 === 999) onProgress?.({ phase: 'indexing', done: i + 1, total: fresh.length });
-    await tick();
-  }
-  await graph.writeIndex(path);
   return graph;
 }
 
-/** Writes sentences.bin and returns the generation's paper records by label (null for a dead one). */
-async function writeSentences(plan: ChangePlan, dir: string, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick): Promise<(IndexedPaper | null)[]> {
-  const spans = plan.labels.map((l) => (l.kind === 'dead' ? [] : l.paper.spans));
-  const writer = new SentenceStoreWriter(join(dir, FILES.sentences), options.model.dimension, spans);
-  const records: (IndexedPaper | null)[] = [];
-  for (const [label, planned] of plan.labels.entries()) {
-    await tick();
-    if (planned.kind === 'dead') {
-      records.push(null);
-    } else if (planned.kind === 'kept') {
-      writer.copy(label, options.previous!.sentences.get(label));
-      records.push({ ...planned.paper.paper, contentHash: planned.paper.contentHash, tldrSentence: planned.tldrSentence });
-    } else {
-      const { paper, contentHash, sentences, spans } = planned.paper;
-      const sentenceVectors = spans.map((span) => vector(sentenceKey(contentHash, span)));
-      writer.write(label, sentenceVectors);
-      records.push({ ...paper, contentHash, tldrSentence: pickTldrSentence(sentences, sentenceVectors, vector(contentHash)) });
-    }
-  }
-  await writer.finish();
-  return records;
-}
-
 /**
- * One JSON line per label, written in pieces (a million papers would not fit in one string).
- * Returns each line's byte offset, and the file length last, so records can be read one by one.
+ * Writes every file of a generation into its folder, going over the papers once: a kept paper costs
+ * a catalog copy, a refreshed one a new record, a fresh one its graph node, sentence rows, postings
+ * and record, all appended to new segments. The previous generation's segments are linked in.
  */
-function* paperLineSteps(path: string, records: readonly (IndexedPaper | null)[]): Generator<void, number[]> {
-  const offsets = [0];
-  const fd = openSync(path, 'w');
-  try {
-    for (let start = 0; start < records.length; start += 1000) {
-      const lines = records.slice(start, start + 1000).map((r) => `${JSON.stringify(r)}\n`);
-      for (const line of lines) offsets.push(offsets.at(-1)! + Buffer.byteLength(line));
-      writeFileSync(fd, lines.join('')); // continues a short write, as writeSync does not
-      yield;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return offsets;
-}
-
-/** Writes every file of a generation into its folder; the manifest switch is the caller's. */
 async function writeGeneration(plan: ChangePlan, dir: string, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick) {
-  const { labels } = plan;
-  const graph = await writeGraph(plan, dir, vector, options, tick);
-  options.onProgress?.({ phase: 'saving', done: 0, total: labels.length });
-  const records = await writeSentences(plan, dir, vector, options, tick);
-  const offsets = await runCooperatively(paperLineSteps(join(dir, FILES.papers), records), tick);
-  const sourceRecords = labels.map((l) => (l.kind === 'dead' ? null : l.paper.paper));
-  const catalog = Catalog.fromRecords(records, sourceRecords, offsets);
-  await writeFile(join(dir, FILES.catalog), catalog.serialize());
-  options.onProgress?.({ phase: 'saving', done: labels.length, total: labels.length });
-  const bm25 = await runCooperatively(Bm25Index.buildSteps(records.map((r) => r ?? undefined)), tick);
-  await writeFile(join(dir, FILES.lexical), bm25.serialize());
-  return { graph, records, catalog, bm25 };
+  const { previous, onProgress } = options;
+  const graph = await openGraph(plan, options);
+  const set = new SegmentSet(dir, options.model.dimension, plan, plan.incremental ? previous : undefined);
+  try {
+    const prior = plan.incremental ? previous!.catalog : undefined;
+    let i = 0;
+    let done = 0;
+    onProgress?.({ phase: 'indexing', done: 0, total: plan.fresh });
+    for await (const entry of options.papers.each()) {
+      const decision = plan.decisions[i]!;
+      const label = plan.labels[i++]!;
+      if (decision === Decision.Kept) set.catalog.keep(label);
+      else if (decision === Decision.Refreshed) await set.addRecord(label, entry.paper(), { contentHash: prior!.contentHash(label), tldrSentence: prior!.tldrSentence(label) });
+      else {
+        const prepared = preparePaper(entry.paper());
+        const paperVector = vector(prepared.contentHash);
+        const sentenceVectors = prepared.spans.map((span) => vector(sentenceKey(prepared.contentHash, span)));
+        graph.addPoint(Array.from(paperVector), label);
+        await set.addFresh(label, prepared, sentenceVectors, pickTldrSentence(prepared.sentences, sentenceVectors, paperVector));
+        if (++done % 1000 === 0) onProgress?.({ phase: 'indexing', done, total: plan.fresh });
+      }
+      await tick();
+    }
+    onProgress?.({ phase: 'saving', done: 0, total: plan.labelCount });
+    if (plan.graphChanged) await graph.writeIndex(join(dir, FILES.index));
+    else linkInto(previous!.dir, dir, FILES.index);
+    const index = plan.graphChanged ? await describeFile(dir, FILES.index) : previous!.manifest.files.index;
+    const written = await set.finish();
+    onProgress?.({ phase: 'saving', done: plan.labelCount, total: plan.labelCount });
+    return { graph, index, ...written };
+  } catch (error) {
+    set.abandon();
+    throw error;
+  }
 }
 
 /**
  * Builds the next index generation from papers: plans it (see build-plan.ts), embeds only what the
- * cache lacks, writes every file, then switches the manifest. The previous snapshot stays untouched
- * and can serve queries until the caller swaps.
+ * cache lacks, writes what changed, then switches the manifest. The previous snapshot stays
+ * untouched and can serve queries until the caller swaps.
  */
 export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; report: BuildReport }> {
   const started = performance.now();
-  const { papers, previous, indexDir, onProgress } = options;
+  const { papers, previous, indexDir } = options;
   // Every long loop yields now and then: the bot keeps answering while a large index is rebuilt.
   const tick = cooperative();
-  const plan = await runCooperatively(planSteps({ papers, previous, force: options.force, hnsw: options.hnsw }), tick);
+  const planner = new Planner(previous, options.force);
+  for await (const entry of papers.each()) {
+    planner.add(entry);
+    await tick();
+  }
+  const plan = planner.finish(options.hnsw);
   if (plan.unchanged) return { snapshot: previous!, report: unchangedReport(previous!, performance.now() - started) };
+  const stagesMs: Record<string, number> = {};
+  let stageStart = performance.now();
+  const stage = (name: string) => {
+    const now = performance.now();
+    stagesMs[name] = now - stageStart;
+    stageStart = now;
+  };
+  stagesMs.plan = stageStart - started;
 
-  const embedded = await embedMissing(plan.passages, options, tick);
+  const embedded = await embedFresh(plan, options, tick);
+  stage('embed');
   const vector = (hash: string) => {
     const found = options.cache.get(hash);
     if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
     return found;
   };
 
-  const { labels, fresh } = plan;
-  onProgress?.({ phase: 'indexing', done: 0, total: fresh.length });
   const { generation, dir } = newGenerationDir(indexDir);
-  const { graph, records, catalog, bm25 } = await writeGeneration(plan, dir, vector, options, tick).catch(async (error: unknown) => {
+  const written = await writeGeneration(plan, dir, vector, options, tick).catch(async (error: unknown) => {
     // Never made live, so of no use: its space is given back at once (a full disk needs it).
     await rm(dir, { recursive: true, force: true });
     throw diskFullOr(error, dir);
   });
+  stage('write');
   const manifest = await commitGeneration(indexDir, generation, {
-    model: options.model,
-    hnsw: plan.hnsw,
-    count: records.filter(Boolean).length,
-    labels: records.map((r) => r?.id ?? null),
-    corpusDigest: plan.digest,
-    sourcesStamp: options.sourcesStamp,
-    sourceProblems: options.sourceProblems?.slice(0, 100),
-    sourceProblemCount: options.sourceProblemCount,
+      model: options.model,
+      hnsw: plan.hnsw,
+      count: written.live,
+      labels: plan.labelCount,
+      corpusDigest: plan.digest,
+      sourcesStamp: options.sourcesStamp,
+      sourceProblems: options.sourceProblems?.slice(0, 100),
+      sourceProblemCount: options.sourceProblemCount,
+      files: { index: written.index, catalog: written.catalogEntry },
+      segments: written.segments,
   });
-  const snapshot = await openSnapshot(indexDir, manifest, options.hnsw.efSearch, { hnsw: graph, catalog, bm25 });
+  stage('commit');
+  const snapshot = await openSnapshot(indexDir, manifest, options.hnsw.efSearch, { hnsw: written.graph, catalog: written.catalog, lexical: written.lexical });
+  stage('open');
   return {
     snapshot,
     report: {
       ...plan.counts,
-      embedded: fresh.filter((label) => {
-        const planned = labels[label]!;
-        return planned.kind === 'fresh' && embedded.papers.has(planned.paper.contentHash);
-      }).length,
-      embeddedTexts: embedded.vectors,
+      embedded: embedded.papers,
+      embeddedTexts: embedded.texts,
       count: snapshot.count,
       fullRebuild: !plan.incremental,
       unchanged: false,
       tookMs: performance.now() - started,
+      stagesMs,
     },
   };
 }

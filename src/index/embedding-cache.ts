@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { edgesOf } from './file-check.js';
 import type { Span } from '../text/sentences.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -10,12 +11,30 @@ import { writeFileAtomic } from '../util/atomic-write.js';
  * nothing. Each batch of new vectors is one immutable segment file, written atomically:
  *   "PSEC" | version u32 | dimension u32 | rows u32 | sha256(body) 32 bytes | body
  *   body = rows × 16-byte text hash (sorted), then rows × dimension float32, in the same order
+ * A segment's checksum is verified once, when it is written or first found; `verified.json` then
+ * records its size, modification time and the hash of its first and last bytes, and later opens
+ * check only those, in time that does not grow with the cache (see file-check.ts for what that catches).
  */
 const MAGIC = 'PSEC';
 const VERSION = 2;
 const HEADER_BYTES = 4 + 4 + 4 + 4 + 32;
 const HASH_BYTES = 16;
 const MAX_SEGMENTS = 16;
+const VERIFIED = 'verified.json';
+
+/** What is recorded of a segment whose checksum was verified. */
+interface Stamp {
+  bytes: number;
+  mtimeMs: number;
+  edges: string;
+}
+
+function stampOf(path: string): Stamp {
+  const { size, mtimeMs } = statSync(path);
+  return { bytes: size, mtimeMs, edges: edgesOf(path, size) };
+}
+
+const sameStamp = (a: Stamp | undefined, b: Stamp) => a !== undefined && a.bytes === b.bytes && a.mtimeMs === b.mtimeMs && a.edges === b.edges;
 
 export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, HASH_BYTES * 2);
@@ -38,6 +57,36 @@ interface Segment {
   vectorsOffset: number;
 }
 
+function bodyChecksum(fd: number, bodyBytes: number): Buffer {
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(Math.min(bodyBytes, 8 << 20));
+  for (let offset = 0; offset < bodyBytes; offset += chunk.length) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, bodyBytes - offset), HEADER_BYTES + offset);
+    hash.update(chunk.subarray(0, n));
+  }
+  return hash.digest();
+}
+
+function readVerified(dir: string): Map<string, Stamp> {
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(join(dir, VERIFIED), 'utf8')) as Record<string, Stamp>));
+  } catch {
+    return new Map(); // none yet, or unreadable: every segment is verified in full once more
+  }
+}
+
+/** Best effort: without the record, the next open verifies those segments in full again. */
+function writeVerified(dir: string, verified: ReadonlyMap<string, Stamp>): void {
+  const path = join(dir, VERIFIED);
+  const temporary = `${path}.${process.pid}`;
+  try {
+    writeFileSync(temporary, JSON.stringify(Object.fromEntries(verified)));
+    renameSync(temporary, path);
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
 function findRow(segment: Segment, key: Buffer): number {
   let low = 0;
   let high = segment.rows - 1;
@@ -56,6 +105,8 @@ export class EmbeddingCache {
   private readonly segments: Segment[] = [];
   /** Segment files that failed verification and were discarded. */
   readonly discarded: string[] = [];
+  /** Stamps of the segments whose checksum was verified, by file name. */
+  private verified = new Map<string, Stamp>();
 
   private constructor(
     readonly dir: string,
@@ -66,15 +117,21 @@ export class EmbeddingCache {
   static open(dir: string, dimension: number): EmbeddingCache {
     mkdirSync(dir, { recursive: true });
     const cache = new EmbeddingCache(dir, dimension);
+    const known = readVerified(dir);
     for (const name of readdirSync(dir).filter((n) => /^seg-\d+\.bin$/.test(n)).sort().reverse()) {
       const path = join(dir, name);
-      const segment = cache.verify(path);
-      if (segment) cache.segments.push(segment);
-      else {
+      const stamp = stampOf(path);
+      const segment = cache.verify(path, !sameStamp(known.get(name), stamp));
+      if (segment) {
+        cache.segments.push(segment);
+        cache.verified.set(name, stamp);
+      } else {
         cache.discarded.push(path);
         rmSync(path, { force: true });
       }
     }
+    const unchanged = known.size === cache.verified.size && [...cache.verified].every(([name, stamp]) => sameStamp(known.get(name), stamp));
+    if (!unchanged) writeVerified(dir, cache.verified);
     return cache;
   }
 
@@ -110,8 +167,14 @@ export class EmbeddingCache {
     }
     const name = this.nextSegmentName();
     await this.write(fresh, name);
-    if (compact) this.close(true);
-    this.segments.unshift(this.verify(join(this.dir, name))!);
+    if (compact) {
+      for (const segment of this.segments) this.verified.delete(basename(segment.path));
+      this.close(true);
+    }
+    // Its checksum was computed from the very bytes written, so it is not read back to check it.
+    this.segments.unshift(this.verify(join(this.dir, name), false)!);
+    this.verified.set(name, stampOf(join(this.dir, name)));
+    writeVerified(this.dir, this.verified);
   }
 
   /** Closes every segment; safe to call more than once. */
@@ -155,7 +218,8 @@ export class EmbeddingCache {
     await writeFileAtomic(join(this.dir, name), Buffer.concat([header, body]));
   }
 
-  private verify(path: string): Segment | undefined {
+  /** Opens a segment that is what its header says; with `checksum`, every byte is checked against it too. */
+  private verify(path: string, checksum: boolean): Segment | undefined {
     const fd = openSync(path, 'r');
     const header = Buffer.alloc(HEADER_BYTES);
     const size = statSync(path).size;
@@ -164,13 +228,7 @@ export class EmbeddingCache {
       const dimension = header.readUInt32LE(8);
       const bodyBytes = rows * (HASH_BYTES + dimension * 4);
       if (header.readUInt32LE(4) === VERSION && dimension === this.dimension && size === HEADER_BYTES + bodyBytes) {
-        const hash = createHash('sha256');
-        const chunk = Buffer.alloc(Math.min(bodyBytes, 8 << 20));
-        for (let offset = 0; offset < bodyBytes; offset += chunk.length) {
-          const n = readSync(fd, chunk, 0, Math.min(chunk.length, bodyBytes - offset), HEADER_BYTES + offset);
-          hash.update(chunk.subarray(0, n));
-        }
-        if (hash.digest().equals(header.subarray(16, 48))) {
+        if (!checksum || bodyChecksum(fd, bodyBytes).equals(header.subarray(16, 48))) {
           const hashes = Buffer.alloc(rows * HASH_BYTES);
           readSync(fd, hashes, 0, hashes.length, HEADER_BYTES);
           return { path, fd, rows, hashes, vectorsOffset: HEADER_BYTES + rows * HASH_BYTES };

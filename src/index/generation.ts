@@ -1,13 +1,23 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { IndexLoadError } from '../errors.js';
-import { Bm25Index } from '../search/bm25.js';
+import { Bm25Index, Bm25Segment } from '../search/bm25.js';
 import { Catalog } from './catalog.js';
-import { FORMAT_VERSION, fingerprintMismatch, manifestSchema, type FileEntry, type Manifest, type ModelFingerprint } from './manifest.js';
+import { checkFile, verifyFile } from './file-check.js';
+import {
+  FORMAT_VERSION,
+  fingerprintMismatch,
+  generationFiles,
+  manifestChecksum,
+  manifestSchema,
+  type FileEntry,
+  type Manifest,
+  type ModelFingerprint,
+} from './manifest.js';
 import { PaperStore } from './paper-store.js';
 import { SentenceStore } from './sentence-store.js';
 import { confineWrite } from '../util/paths.js';
@@ -15,16 +25,17 @@ import { IndexSnapshot } from './snapshot.js';
 
 /**
  * On disk, an index is a set of generation folders and one manifest naming the live one:
- *   index/manifest.json          written last, atomically: the switch to a new generation
- *   index/gen-…/hnsw.bin         the HNSW graph (hnswlib)
- *   index/gen-…/papers.jsonl     paper records, one line per label ("null" for a removed paper)
- *   index/gen-…/sentences.bin    sentence vectors (see sentence-store.ts)
- *   index/gen-…/bm25.bin         the lexical index (see search/bm25.ts)
- *   index/gen-…/catalog.json     what stays in memory of each paper (see catalog.ts)
- * A generation is never changed once the manifest names it, so a crash mid-build leaves the last
- * good one in place.
+ *   index/manifest.json               written last, atomically: the switch to a new generation
+ *   index/gen-…/hnsw.bin              the HNSW graph (hnswlib), written whole
+ *   index/gen-…/catalog.bin           what stays in memory of each paper (see catalog.ts), written whole
+ *   index/gen-…/papers-N.jsonl        paper records, one JSON line each (see paper-store.ts)
+ *   index/gen-…/sentences-N.bin       sentence vectors of a range of labels (see sentence-store.ts)
+ *   index/gen-…/bm25-N.bin            BM25 postings of a range of labels (see search/bm25.ts)
+ * The numbered files are append-only segments: a new generation hard-links the previous one's
+ * segments into its own folder and writes segments only for what changed. A file is never changed
+ * once written, so a crash mid-build leaves the last good generation in place.
  */
-export const FILES = { index: 'hnsw.bin', papers: 'papers.jsonl', sentences: 'sentences.bin', lexical: 'bm25.bin', catalog: 'catalog.json' } as const;
+export const FILES = { index: 'hnsw.bin', catalog: 'catalog.bin' } as const;
 
 /** Where a data dir keeps its index. */
 export function indexDirIn(dataDir: string): string {
@@ -35,19 +46,7 @@ export function manifestPath(indexDir: string): string {
   return join(indexDir, 'manifest.json');
 }
 
-/** SHA-256 of a file, read in large chunks (several times faster than a stream for big files). */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  const file = await open(path, 'r');
-  try {
-    const chunk = Buffer.alloc(4 << 20);
-    for (let n; (n = (await file.read(chunk, 0, chunk.length, null)).bytesRead) > 0; ) hash.update(chunk.subarray(0, n));
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
-}
-
+/** Reads and checks the manifest: its shape, its format version and its own checksum (a torn or edited one is refused). */
 export function readManifest(indexDir: string): Manifest {
   const path = manifestPath(indexDir);
   if (!existsSync(path)) throw new IndexLoadError('missing', `no index yet (${path} does not exist)`);
@@ -57,33 +56,46 @@ export function readManifest(indexDir: string): Manifest {
   } catch (error) {
     throw new IndexLoadError('corrupt', `${path} is corrupt: ${(error as Error).message}`);
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
-    if (formatVersion !== undefined && formatVersion !== FORMAT_VERSION) {
-      throw new IndexLoadError('mismatch', `${path} has format version ${String(formatVersion)}; this paperscout reads ${FORMAT_VERSION}`);
-    }
-    throw new IndexLoadError('corrupt', `${path} is not a valid manifest: ${parsed.error.issues[0]?.message}`);
+  const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (formatVersion !== undefined && formatVersion !== FORMAT_VERSION) {
+    throw new IndexLoadError('mismatch', `${path} has format version ${String(formatVersion)}; this paperscout reads ${FORMAT_VERSION}`);
   }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw new IndexLoadError('corrupt', `${path} is not a valid manifest: ${parsed.error.issues[0]?.message}`);
+  if (manifestChecksum(parsed.data) !== parsed.data.checksum) throw new IndexLoadError('corrupt', `${path} does not match its own checksum (torn or edited)`);
   return parsed.data;
 }
 
-async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
-  const path = join(dir, entry.name);
-  if (!existsSync(path)) throw new IndexLoadError('corrupt', `${path} is missing`);
-  if (statSync(path).size !== entry.bytes) {
-    throw new IndexLoadError('corrupt', `${path} has ${statSync(path).size} bytes, the manifest says ${entry.bytes} (truncated or overwritten)`);
-  }
-  if ((await sha256File(path)) !== entry.sha256) {
-    throw new IndexLoadError('corrupt', `${path} does not match its checksum in the manifest`);
+/** The catalog of the generation a manifest names. */
+export function readCatalog(indexDir: string, manifest: Manifest): Catalog {
+  const path = join(indexDir, manifest.generation, manifest.files.catalog.name);
+  try {
+    return Catalog.parse(readFileSync(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new IndexLoadError('corrupt', `${path} is missing`);
+    throw new IndexLoadError('corrupt', `${path}: ${(error as Error).message}`);
   }
 }
 
+/** Every byte of every file of a generation against the checksums taken when they were written (index status). */
+export async function verifyGeneration(indexDir: string, manifest: Manifest): Promise<string[]> {
+  const broken: string[] = [];
+  for (const entry of generationFiles(manifest)) {
+    try {
+      await verifyFile(join(indexDir, manifest.generation), entry);
+    } catch (error) {
+      if (!(error instanceof IndexLoadError)) throw error;
+      broken.push(entry.name);
+    }
+  }
+  return broken;
+}
+
 /**
- * Loads the live generation, refusing anything that does not verify: a missing or corrupt file, a
- * checksum mismatch, or an index built with another model. A writer in another process may commit
- * and sweep the generation while it is being read (see removeStaleGenerations); then the manifest
- * names a newer one, which is loaded instead.
+ * Loads the live generation, refusing anything that does not check out: a missing, truncated or
+ * swapped file, a torn manifest, or an index built with another model (see checkFile for what the
+ * check on open covers). A writer in another process may commit and sweep the generation while it
+ * is being read (see removeStaleGenerations); then the manifest names a newer one, which is loaded instead.
  */
 export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
   for (let attempt = 1; ; attempt++) {
@@ -101,7 +113,7 @@ async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFinge
   const mismatch = fingerprintMismatch(manifest.model, model);
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
-  for (const entry of Object.values(manifest.files)) await verifyFile(dir, entry);
+  for (const entry of generationFiles(manifest)) checkFile(dir, entry);
   return openSnapshot(indexDir, manifest, efSearch);
 }
 
@@ -109,35 +121,46 @@ async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFinge
 export interface HeldParts {
   hnsw?: HierarchicalNSW;
   catalog?: Catalog;
-  bm25?: Bm25Index;
+  /** BM25 segments by file name. */
+  lexical?: ReadonlyMap<string, Bm25Segment>;
 }
 
 /** Opens the snapshot of the generation a manifest names, checking that its graph and catalog agree with it. */
 export async function openSnapshot(indexDir: string, manifest: Manifest, efSearch: number, held: HeldParts = {}): Promise<IndexSnapshot> {
   const dir = join(indexDir, manifest.generation);
   const path = (file: FileEntry) => join(dir, file.name);
+  const catalog = held.catalog ?? readCatalog(indexDir, manifest);
+  let live = 0;
+  for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) live++;
+  if (catalog.size !== manifest.labels || live !== manifest.count) {
+    throw new IndexLoadError('corrupt', `${path(manifest.files.catalog)} holds ${catalog.size} labels (${live} live), the manifest ${manifest.labels} (${manifest.count})`);
+  }
   let { hnsw } = held;
   if (!hnsw) {
     hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimension);
     await hnsw.readIndex(path(manifest.files.index));
   }
-  if (hnsw.getCurrentCount() !== manifest.labels.length) {
-    throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels.length}`);
+  if (hnsw.getCurrentCount() !== manifest.labels) {
+    throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels}`);
   }
-  const catalog = held.catalog ?? Catalog.parse(readFileSync(path(manifest.files.catalog), 'utf8'));
-  if (catalog.size !== manifest.labels.length || manifest.labels.some((id, label) => catalog.id(label) !== id)) {
-    throw new IndexLoadError('corrupt', `${path(manifest.files.catalog)} does not match the manifest's labels`);
+  const lexical = new Map<string, Bm25Segment>();
+  for (const entry of manifest.segments.lexical) {
+    try {
+      lexical.set(entry.name, held.lexical?.get(entry.name) ?? Bm25Segment.deserialize(readFileSync(path(entry))));
+    } catch (error) {
+      throw new IndexLoadError('corrupt', `${path(entry)}: ${(error as Error).message}`);
+    }
   }
-  const bm25 = held.bm25 ?? Bm25Index.deserialize(readFileSync(path(manifest.files.lexical)));
-  const sentences = SentenceStore.open(path(manifest.files.sentences), manifest.model.dimension);
+  const bm25 = new Bm25Index([...lexical.values()], catalog.size, (label) => catalog.isLive(label));
+  const sentences = SentenceStore.open(dir, manifest.segments.sentences, manifest.model.dimension);
   let records;
   try {
-    records = new PaperStore(path(manifest.files.papers), catalog);
+    records = new PaperStore(dir, manifest.segments.papers, catalog);
   } catch (error) {
     sentences.close();
     throw error;
   }
-  return new IndexSnapshot(manifest, dir, catalog, records, hnsw, sentences, bm25, efSearch);
+  return new IndexSnapshot(manifest, dir, catalog, records, hnsw, sentences, bm25, lexical, efSearch);
 }
 
 export function newGenerationDir(indexDir: string): { generation: string; dir: string } {
@@ -147,35 +170,28 @@ export function newGenerationDir(indexDir: string): { generation: string; dir: s
   return { generation, dir };
 }
 
-async function describeFile(dir: string, name: string): Promise<FileEntry> {
-  const path = join(dir, name);
-  return { name, bytes: statSync(path).size, sha256: await sha256File(path) };
+/** Links a file of the previous generation into the new one (a copy where links are not possible). */
+export function linkInto(fromDir: string, toDir: string, name: string): void {
+  try {
+    linkSync(join(fromDir, name), join(toDir, name));
+  } catch {
+    copyFileSync(join(fromDir, name), join(toDir, name));
+  }
 }
 
 /**
- * Makes a fully written generation the live one: checksums every file, then replaces the manifest
- * atomically. Older generations are removed afterwards (see removeStaleGenerations for why readers
- * holding them lose nothing). Called with the index lock held.
+ * Makes a fully written generation the live one by replacing the manifest atomically; every file's
+ * entry (with its checksum, taken as it was written) comes from the build. Older generations are
+ * removed afterwards (see removeStaleGenerations for why readers holding them lose nothing).
+ * Called with the index lock held.
  */
 export async function commitGeneration(
   indexDir: string,
   generation: string,
-  meta: Omit<Manifest, 'formatVersion' | 'generation' | 'createdAt' | 'files'>,
+  meta: Omit<Manifest, 'formatVersion' | 'generation' | 'createdAt' | 'checksum'>,
 ): Promise<Manifest> {
-  const dir = join(indexDir, generation);
-  const manifest: Manifest = {
-    formatVersion: FORMAT_VERSION,
-    generation,
-    createdAt: new Date().toISOString(),
-    ...meta,
-    files: {
-      index: await describeFile(dir, FILES.index),
-      papers: await describeFile(dir, FILES.papers),
-      sentences: await describeFile(dir, FILES.sentences),
-      lexical: await describeFile(dir, FILES.lexical),
-      catalog: await describeFile(dir, FILES.catalog),
-    },
-  };
+  const unsigned = { formatVersion: FORMAT_VERSION, generation, createdAt: new Date().toISOString(), ...meta } as const;
+  const manifest: Manifest = { ...unsigned, checksum: manifestChecksum(unsigned) };
   await writeFileAtomic(manifestPath(indexDir), JSON.stringify(manifest));
   await removeStaleGenerations(indexDir, generation);
   return manifest;
@@ -186,7 +202,7 @@ export async function commitGeneration(
  * or replaced by the commit that just happened. Under the index lock, so never a generation being built.
  *
  * Why readers in any process lose nothing: a snapshot keeps the graph, catalog and lexical index in
- * memory, and holds papers.jsonl and sentences.bin open from the moment it is opened; on POSIX an open
+ * memory, and holds its papers and sentence segments open from the moment it is opened; on POSIX an open
  * file stays readable after it is unlinked, until it is closed. What a sweep does take away is a path
  * opened later, which two things do: loading a generation (loadGeneration, which then loads the newer
  * one the manifest names) and a build reading the previous graph to update it (build-from-sources.ts,

@@ -1,9 +1,19 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // 4: the lexical index splits compounds at letter–digit boundaries ("CIFAR10" → cifar, 10), so older ones rebuild.
-export const FORMAT_VERSION = 4;
+// 5: append-only segments for papers, sentence vectors and BM25 postings; a binary catalog; fast checks on open.
+export const FORMAT_VERSION = 5;
 
-const fileEntry = z.object({ name: z.string().regex(/^[\w.-]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
+const fileEntry = z.object({
+  name: z.string().regex(/^[\w.-]+$/),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().length(64),
+  edges: z.string().length(32),
+});
+
+/** A segment of sentence vectors or BM25 postings covers a range of labels. */
+const rangedEntry = fileEntry.extend({ firstLabel: z.number().int().nonnegative(), labels: z.number().int().nonnegative() });
 
 export const modelFingerprintSchema = z.object({
   id: z.string(),
@@ -23,9 +33,10 @@ export const manifestSchema = z.object({
   createdAt: z.string(),
   model: modelFingerprintSchema,
   hnsw: z.object({ m: z.number().int(), efConstruction: z.number().int() }),
-  /** Live papers; labels of removed papers are null until the next full rebuild. */
+  /** Live papers. */
   count: z.number().int().nonnegative(),
-  labels: z.array(z.string().nullable()),
+  /** Labels in all, live or dead: removed papers keep their label until the next full rebuild. The catalog holds their ids. */
+  labels: z.number().int().nonnegative(),
   /** Digest of the paper records the generation was built from. */
   corpusDigest: z.string().length(64),
   /** Names, sizes and times of the source files it was built from (see sourcesStamp). */
@@ -34,12 +45,31 @@ export const manifestSchema = z.object({
   sourceProblems: z.array(z.object({ source: z.string(), location: z.string(), message: z.string() })).optional(),
   /** How many problems there were in all; sourceProblems holds the first of them. */
   sourceProblemCount: z.number().int().nonnegative().optional(),
-  files: z.object({ index: fileEntry, papers: fileEntry, sentences: fileEntry, lexical: fileEntry, catalog: fileEntry }),
+  /** Files written whole for each generation. */
+  files: z.object({ index: fileEntry, catalog: fileEntry }),
+  /** Append-only segments, oldest first: a generation links those of the previous one it keeps and adds its own. */
+  segments: z.object({ papers: z.array(fileEntry), sentences: z.array(rangedEntry), lexical: z.array(rangedEntry) }),
+  /** SHA-256 of the manifest without this field (see manifestChecksum): a torn or edited manifest is refused. */
+  checksum: z.string().length(64),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ModelFingerprint = z.infer<typeof modelFingerprintSchema>;
 export type FileEntry = z.infer<typeof fileEntry>;
+export type RangedEntry = z.infer<typeof rangedEntry>;
+export type SegmentKind = keyof Manifest['segments'];
+
+/** The checksum a manifest carries: of its JSON with every other field, in the order written. */
+export function manifestChecksum(manifest: Omit<Manifest, 'checksum'>): string {
+  const { checksum: _, ...rest } = manifest as Manifest;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+}
+
+/** Every file a generation is made of. */
+export function generationFiles(manifest: Pick<Manifest, 'files' | 'segments'>): FileEntry[] {
+  const { segments } = manifest;
+  return [...Object.values(manifest.files), ...segments.papers, ...segments.sentences, ...segments.lexical];
+}
 
 /** Why a fingerprint does not match the configured model, or undefined when it does. */
 export function fingerprintMismatch(built: ModelFingerprint, wanted: ModelFingerprint): string | undefined {

@@ -1,18 +1,24 @@
-import { closeSync, fsync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { SentenceStoreFormatError } from '../errors.js';
 import { quantize } from '../search/vectors.js';
 import type { Span } from '../text/sentences.js';
+import { HashingWriter } from './file-check.js';
+import type { RangedEntry } from './manifest.js';
 
 /**
- * The vectors of every abstract sentence, int8-quantized, grouped by paper label. Offsets and scales
- * stay in memory; the codes are read from disk only for the papers a query actually touches.
- *   "PSSV" | version u32 | dimension u32 | labels u32 | rows u32
- *   rowStart u32[labels + 1] | spans u32[rows × 2] | scales f32[rows] | codes i8[rows × dimension]
+ * The vectors of every abstract sentence, int8-quantized, in segments that each cover a range of
+ * labels. Offsets and scales stay in memory; the codes are read from disk only for the papers a
+ * query actually touches. A segment is written front to back, its tables last:
+ *   "PSSV" | version u32 | dimension u32 | firstLabel u32 | codes i8[rows × dimension], padded to 4
+ *   rowStart u32[labels + 1] | spans u32[rows × 2] | scales f32[rows] | labels u32 | rows u32 | "PSSV"
  */
 const MAGIC = 'PSSV';
-const VERSION = 1;
-const HEADER_BYTES = 20;
+const VERSION = 2;
+const HEADER_BYTES = 16;
+const FOOTER_BYTES = 12;
+
+const align4 = (n: number) => (n + 3) & ~3;
 
 export interface SentenceVectors {
   spans: Span[];
@@ -20,136 +26,174 @@ export interface SentenceVectors {
   codes: Int8Array;
 }
 
+interface Segment {
+  fd: number;
+  firstLabel: number;
+  rowStart: Uint32Array;
+  spans: Uint32Array;
+  scales: Float32Array;
+}
+
+function openSegment(path: string, expectedDimension: number): Segment {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    const header = Buffer.alloc(HEADER_BYTES);
+    const footer = Buffer.alloc(FOOTER_BYTES);
+    readSync(fd, header, 0, HEADER_BYTES, 0);
+    if (size >= HEADER_BYTES + FOOTER_BYTES) readSync(fd, footer, 0, FOOTER_BYTES, size - FOOTER_BYTES);
+    if (header.toString('latin1', 0, 4) !== MAGIC || header.readUInt32LE(4) !== VERSION || footer.toString('latin1', 8, 12) !== MAGIC) {
+      throw new SentenceStoreFormatError(`${path} is not a paperscout sentence segment (version ${VERSION})`);
+    }
+    const dimension = header.readUInt32LE(8);
+    if (dimension !== expectedDimension) throw new SentenceStoreFormatError(`${path} holds ${dimension}-d vectors, expected ${expectedDimension}`);
+    const labels = footer.readUInt32LE(0);
+    const rows = footer.readUInt32LE(4);
+    let offset = HEADER_BYTES + align4(rows * dimension);
+    if (offset + (labels + 1) * 4 + rows * 12 + FOOTER_BYTES !== size) throw new SentenceStoreFormatError(`${path} is ${size} bytes, not what its ${labels} labels and ${rows} rows take`);
+    const read = <T>(make: (b: ArrayBuffer) => T, bytes: number): T => {
+      const buffer = new ArrayBuffer(bytes);
+      readSync(fd, new Uint8Array(buffer), 0, bytes, offset);
+      offset += bytes;
+      return make(buffer);
+    };
+    const rowStart = read((b) => new Uint32Array(b), (labels + 1) * 4);
+    const spans = read((b) => new Uint32Array(b), rows * 8);
+    const scales = read((b) => new Float32Array(b), rows * 4);
+    return { fd, firstLabel: header.readUInt32LE(12), rowStart, spans, scales };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 export class SentenceStore {
   private constructor(
-    private readonly fd: number,
     readonly dimension: number,
-    private readonly rowStart: Uint32Array,
-    private readonly spans: Uint32Array,
-    private readonly scales: Float32Array,
-    private readonly codesOffset: number,
+    /** By first label, ascending. */
+    private readonly segments: Segment[],
   ) {}
 
-  static open(path: string, expectedDimension: number): SentenceStore {
-    const fd = openSync(path, 'r');
+  static open(dir: string, entries: readonly RangedEntry[], dimension: number): SentenceStore {
+    const segments: Segment[] = [];
     try {
-      const header = Buffer.alloc(HEADER_BYTES);
-      readSync(fd, header, 0, HEADER_BYTES, 0);
-      if (header.toString('latin1', 0, 4) !== MAGIC || header.readUInt32LE(4) !== VERSION) {
-        throw new SentenceStoreFormatError(`${path} is not a paperscout sentence store (version ${VERSION})`);
-      }
-      const dimension = header.readUInt32LE(8);
-      if (dimension !== expectedDimension) {
-        throw new SentenceStoreFormatError(`${path} holds ${dimension}-d vectors, expected ${expectedDimension}`);
-      }
-      const labels = header.readUInt32LE(12);
-      const rows = header.readUInt32LE(16);
-      const read = <T>(make: (b: ArrayBuffer) => T, bytes: number, offset: number): T => {
-        const buffer = new ArrayBuffer(bytes);
-        readSync(fd, new Uint8Array(buffer), 0, bytes, offset);
-        return make(buffer);
-      };
-      let offset = HEADER_BYTES;
-      const rowStart = read((b) => new Uint32Array(b), (labels + 1) * 4, offset);
-      offset += (labels + 1) * 4;
-      const spans = read((b) => new Uint32Array(b), rows * 8, offset);
-      offset += rows * 8;
-      const scales = read((b) => new Float32Array(b), rows * 4, offset);
-      offset += rows * 4;
-      return new SentenceStore(fd, dimension, rowStart, spans, scales, offset);
+      for (const entry of entries) segments.push(openSegment(join(dir, entry.name), dimension));
     } catch (error) {
-      closeSync(fd);
+      for (const segment of segments) closeSync(segment.fd);
       throw error;
     }
+    return new SentenceStore(dimension, segments.sort((a, b) => a.firstLabel - b.firstLabel));
   }
 
+  /** Labels covered, up to the end of the last segment. */
   get labels(): number {
-    return this.rowStart.length - 1;
+    const last = this.segments.at(-1);
+    return last ? last.firstLabel + last.rowStart.length - 1 : 0;
   }
 
   get(label: number): SentenceVectors {
-    const first = this.rowStart[label] ?? 0;
-    const end = this.rowStart[label + 1] ?? first;
-    const rows = end - first;
-    const codes = new Int8Array(rows * this.dimension);
-    if (rows) readSync(this.fd, codes, 0, codes.length, this.codesOffset + first * this.dimension);
+    const segment = this.segmentOf(label);
+    if (!segment) return { spans: [], scales: new Float32Array(0), codes: new Int8Array(0) };
+    const local = label - segment.firstLabel;
+    const first = segment.rowStart[local]!;
+    const end = segment.rowStart[local + 1]!;
+    const codes = new Int8Array((end - first) * this.dimension);
+    if (codes.length) readSync(segment.fd, codes, 0, codes.length, HEADER_BYTES + first * this.dimension);
     const spans: Span[] = [];
-    for (let r = first; r < end; r++) spans.push({ start: this.spans[r * 2]!, end: this.spans[r * 2 + 1]! });
-    return { spans, scales: this.scales.slice(first, end), codes };
+    for (let r = first; r < end; r++) spans.push({ start: segment.spans[r * 2]!, end: segment.spans[r * 2 + 1]! });
+    return { spans, scales: segment.scales.slice(first, end), codes };
   }
 
   close(): void {
-    closeSync(this.fd);
+    for (const segment of this.segments.splice(0)) closeSync(segment.fd);
+  }
+
+  private segmentOf(label: number): Segment | undefined {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const segment = this.segments[mid]!;
+      if (label < segment.firstLabel) high = mid - 1;
+      else if (label >= segment.firstLabel + segment.rowStart.length - 1) low = mid + 1;
+      else return segment;
+    }
+    return undefined;
   }
 }
 
 /**
- * Writes a sentence store to `path` through a temporary file and a rename. Spans are known before
- * any vector, so vectors can be streamed in label order without holding them all in memory.
+ * Writes one sentence segment front to back, for labels from `firstLabel` on, in label order:
+ * vectors are streamed as they come and the tables follow at the end, so nothing waits on a count
+ * known only later. A label given no rows (dead, or skipped) holds none.
  */
-export class SentenceStoreWriter {
-  private readonly fd: number;
-  private readonly tempPath: string;
-  private readonly rowStart: Uint32Array;
-  private readonly scales: Float32Array;
-  private readonly codesOffset: number;
-  private readonly scalesOffset: number;
+export class SentenceSegmentWriter {
+  private readonly file: HashingWriter;
+  private readonly rowStart: number[] = [0];
+  private readonly spans: number[] = [];
+  private readonly scales: number[] = [];
 
   constructor(
-    private readonly path: string,
+    dir: string,
+    name: string,
     private readonly dimension: number,
-    spansByLabel: readonly (readonly Span[])[],
+    readonly firstLabel: number,
   ) {
-    this.rowStart = new Uint32Array(spansByLabel.length + 1);
-    spansByLabel.forEach((spans, label) => (this.rowStart[label + 1] = this.rowStart[label]! + spans.length));
-    const rows = this.rowStart[spansByLabel.length]!;
-    const spans = new Uint32Array(rows * 2);
-    let row = 0;
-    for (const list of spansByLabel) for (const span of list) spans.set([span.start, span.end], 2 * row++);
-    this.scales = new Float32Array(rows);
-    this.scalesOffset = HEADER_BYTES + this.rowStart.byteLength + spans.byteLength;
-    this.codesOffset = this.scalesOffset + this.scales.byteLength;
-
-    this.tempPath = `${path}.tmp-${process.pid}`;
-    this.fd = openSync(this.tempPath, 'w');
+    this.file = new HashingWriter(dir, name);
     const header = Buffer.alloc(HEADER_BYTES);
     header.write(MAGIC, 0, 'latin1');
     header.writeUInt32LE(VERSION, 4);
     header.writeUInt32LE(dimension, 8);
-    header.writeUInt32LE(spansByLabel.length, 12);
-    header.writeUInt32LE(rows, 16);
-    writeSync(this.fd, header, 0, HEADER_BYTES, 0);
-    writeSync(this.fd, new Uint8Array(this.rowStart.buffer), 0, this.rowStart.byteLength, HEADER_BYTES);
-    writeSync(this.fd, new Uint8Array(spans.buffer), 0, spans.byteLength, HEADER_BYTES + this.rowStart.byteLength);
+    header.writeUInt32LE(firstLabel, 12);
+    this.file.write(header);
+  }
+
+  /** The label the next write is for. */
+  get nextLabel(): number {
+    return this.firstLabel + this.rowStart.length - 1;
   }
 
   /** Stores the vectors of one label's sentences, in span order. */
-  write(label: number, vectors: readonly Float32Array[]): void {
-    const first = this.rowStart[label]!;
-    if (vectors.length !== this.rowStart[label + 1]! - first) {
-      throw new Error(`label ${label}: ${vectors.length} vectors for ${this.rowStart[label + 1]! - first} sentences`);
-    }
+  write(label: number, spans: readonly Span[], vectors: readonly Float32Array[]): void {
+    if (vectors.length !== spans.length) throw new Error(`label ${label}: ${vectors.length} vectors for ${spans.length} sentences`);
     const codes = new Int8Array(vectors.length * this.dimension);
-    vectors.forEach((vector, i) => {
+    const scales = vectors.map((vector, i) => {
       const q = quantize(vector);
-      this.scales[first + i] = q.scale;
       codes.set(q.codes, i * this.dimension);
+      return q.scale;
     });
-    writeSync(this.fd, codes, 0, codes.length, this.codesOffset + first * this.dimension);
+    this.append(label, spans, scales, codes);
   }
 
-  /** Writes the quantized raw rows of a label as they are, reused from an earlier store. */
+  /** Writes the quantized rows of a label as they are, reused from an earlier segment. */
   copy(label: number, source: SentenceVectors): void {
-    const first = this.rowStart[label]!;
-    this.scales.set(source.scales, first);
-    writeSync(this.fd, source.codes, 0, source.codes.length, this.codesOffset + first * this.dimension);
+    this.append(label, source.spans, Array.from(source.scales), source.codes);
   }
 
-  /** Flushes to disk off the main thread, then renames into place. */
-  async finish(): Promise<void> {
-    writeSync(this.fd, new Uint8Array(this.scales.buffer), 0, this.scales.byteLength, this.scalesOffset);
-    await promisify(fsync)(this.fd);
-    closeSync(this.fd);
-    renameSync(this.tempPath, this.path);
+  async finish(): Promise<RangedEntry> {
+    const rows = this.scales.length;
+    const labels = this.rowStart.length - 1;
+    this.file.write(new Uint8Array(align4(rows * this.dimension) - rows * this.dimension));
+    const footer = Buffer.alloc(FOOTER_BYTES);
+    footer.writeUInt32LE(labels, 0);
+    footer.writeUInt32LE(rows, 4);
+    footer.write(MAGIC, 8, 'latin1');
+    for (const table of [Uint32Array.from(this.rowStart), Uint32Array.from(this.spans), Float32Array.from(this.scales), footer]) {
+      this.file.write(new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
+    }
+    return { ...(await this.file.finish()), firstLabel: this.firstLabel, labels };
+  }
+
+  abandon(): void {
+    this.file.abandon();
+  }
+
+  private append(label: number, spans: readonly Span[], scales: readonly number[], codes: Int8Array): void {
+    if (label < this.nextLabel) throw new Error(`label ${label} written after label ${this.nextLabel - 1}`);
+    while (this.nextLabel < label) this.rowStart.push(this.scales.length);
+    for (const span of spans) this.spans.push(span.start, span.end);
+    this.scales.push(...scales);
+    this.rowStart.push(this.scales.length);
+    if (codes.length) this.file.write(new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength));
   }
 }

@@ -1,6 +1,6 @@
 import type { HierarchicalNSW } from 'hnswlib-node';
 import { normalizeTitle } from '../papers/paper.js';
-import type { Bm25Index } from '../search/bm25.js';
+import type { Bm25Index, Bm25Segment } from '../search/bm25.js';
 import type { Catalog } from './catalog.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
@@ -39,6 +39,8 @@ export class IndexSnapshot {
     readonly hnsw: HierarchicalNSW,
     readonly sentences: SentenceStore,
     readonly bm25: Bm25Index,
+    /** The BM25 segments bm25 reads, by file name: the next build keeps those it links. */
+    readonly lexical: ReadonlyMap<string, Bm25Segment>,
     efSearch: number,
   ) {
     for (let label = 0; label < catalog.size; label++) {
@@ -53,7 +55,7 @@ export class IndexSnapshot {
   }
 
   isLive(label: number): boolean {
-    return this.catalog.id(label) !== null;
+    return this.catalog.isLive(label);
   }
 
   /** The full record of a live paper (read from disk, then kept among the recently used). */

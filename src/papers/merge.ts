@@ -1,4 +1,5 @@
 import { normalizeTitle, type Listing, type Paper } from './paper.js';
+import { PaperSlots, type RecordKey } from './slots.js';
 
 function mergeListings(a: Listing[] = [], b: Listing[] = []): Listing[] | undefined {
   const byDate = new Map<string, Listing>();
@@ -32,36 +33,28 @@ export interface TitleConflict {
  * Merges duplicates, by id or by normalized title, keeping first-seen order, one paper per step
  * (see util/cooperative.ts). Later records update earlier ones (newer upvotes, more listings); a
  * later record with the same id but another title is reported to `onConflict`, never merged silently.
+ * Which records are one paper is decided by PaperSlots, which needs only their keys.
  */
 export function* dedupeSteps(papers: Iterable<Paper>, onConflict?: (conflict: TitleConflict) => void): Generator<void, Paper[]> {
+  const slots = new PaperSlots();
   const merged: Paper[] = [];
-  /** Per slot: the input position of the record whose title the slot holds. */
-  const titleFrom: number[] = [];
-  const slotById = new Map<string, number>();
-  const slotByTitle = new Map<string, number>();
   let index = -1;
   for (const paper of papers) {
     yield;
     index++;
-    const title = normalizeTitle(paper.title);
-    const byId = slotById.get(paper.id);
-    const slot = byId ?? slotByTitle.get(title);
-    if (slot === undefined) {
-      slotById.set(paper.id, merged.length);
-      slotByTitle.set(title, merged.length);
-      titleFrom.push(index);
+    const { slot, conflict } = slots.place(recordKey(paper), index);
+    if (slot === merged.length) {
       merged.push(paper);
       continue;
     }
     const older = merged[slot]!;
-    if (byId !== undefined && normalizeTitle(older.title) !== title) {
-      onConflict?.({ kept: paper, replaced: older, keptIndex: index, replacedIndex: titleFrom[slot]! });
-    }
-    const combined = mergePaper(older, paper);
-    merged[slot] = combined;
-    titleFrom[slot] = index;
-    slotById.set(combined.id, slot);
-    slotByTitle.set(title, slot);
+    if (conflict) onConflict?.({ kept: paper, replaced: older, keptIndex: index, replacedIndex: conflict.replacedIndex });
+    merged[slot] = mergePaper(older, paper);
   }
   return merged;
+}
+
+/** What PaperSlots reads of a record. */
+export function recordKey(paper: Paper): RecordKey {
+  return { id: paper.id, arxivId: paper.arxivId, title: normalizeTitle(paper.title) };
 }

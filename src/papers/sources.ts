@@ -61,7 +61,7 @@ export function listSourceFiles(paths: readonly string[]): { files: string[]; pr
   return { files, problems };
 }
 
-function seedPagePapers(text: string, source: string, ids: Map<string, string>, today: Date): ParsedSource<Paper> {
+function seedPagePapers(text: string, source: string, ids: ReadonlyMap<string, string>, today: Date): ParsedSource<Paper> {
   const page = parseSeedPage(text, source);
   const log = new ProblemLog();
   log.add(page);
@@ -127,6 +127,67 @@ function admit(parsed: ParsedSource<unknown>, file: string, kind: SourceKind, lo
 
 const quoted = (title: string) => JSON.stringify(title.length > 80 ? `${title.slice(0, 79)}…` : title);
 
+/** One paper file, read and parsed: its papers (with the arXiv-id tables applied) and what was wrong in it. */
+export interface ReadFile {
+  papers: Paper[];
+  /** Where each paper was found ("line 3"), in the same order. */
+  locations: string[];
+  problems: ProblemCounts;
+}
+
+/** Reads the arXiv-id tables among the files: real ids for papers known only by title. */
+export async function readIdTables(files: readonly string[], log: ProblemLog): Promise<Map<string, string>> {
+  const rows: ArxivIdRow[] = [];
+  for (const file of files) {
+    if (sourceKind(file) !== 'arxiv-ids') continue;
+    const text = await readSource(file, log);
+    if (text === undefined) continue;
+    const table = parseArxivIdTable(text, file);
+    if (admit(table, file, 'arxiv-ids', log)) for (const row of table.items) rows.push(row);
+  }
+  return idsByNormalizedTitle(rows);
+}
+
+async function readSource(file: string, log: ProblemLog): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    log.reject({ source: file, location: 'file', message: `cannot be read (${(error as NodeJS.ErrnoException).code})` });
+    return undefined;
+  }
+}
+
+/**
+ * Reads one file of papers (any kind but an arXiv-id table). A file that cannot be read, or is
+ * garbage (see isGarbage), gives no papers and says why in its problems.
+ */
+export async function readPaperFile(file: string, ids: ReadonlyMap<string, string>, today = new Date(), tick = cooperative()): Promise<ReadFile> {
+  const log = new ProblemLog();
+  const kind = sourceKind(file);
+  const text = await readSource(file, log);
+  const parsed =
+    text === undefined
+      ? undefined
+      : kind === 'seed-page'
+        ? seedPagePapers(text, file, ids, today)
+        : kind === 'jsonl'
+          ? await runCooperatively(jsonlSteps(text, file), tick)
+          : kind === 'daily-papers'
+            ? parseDailyPapersFile(text, file)
+            : undefined;
+  if (!kind || !parsed || !admit(parsed, file, kind, log)) return { papers: [], locations: [], problems: log.counts() };
+  const papers = parsed.items.map((paper) => {
+    const arxivId = paper.arxivId ?? ids.get(normalizeTitle(paper.title));
+    return arxivId ? { ...paper, arxivId, id: arxivId } : paper;
+  });
+  return { papers, locations: parsed.locations, problems: log.counts() };
+}
+
+/** The note for a record whose id is an earlier record's but whose title is not. */
+export function conflictNote(kept: { id: string; title: string }, replaced: { title: string }, older: { source: string; location: string }): string {
+  return `id ${kept.id} is also at ${older.source}, ${older.location}, titled ${quoted(replaced.title)}; kept this record's title ${quoted(kept.title)}`;
+}
+
 /**
  * Reads every source into deduplicated papers. arXiv-id tables are applied to every source, so a
  * paper known only by title still gets its real id and links. A bad file is reported, never fatal;
@@ -137,50 +198,20 @@ export async function loadSources(paths: readonly string[], today = new Date()):
   const listed = listSourceFiles(paths);
   const log = new ProblemLog();
   for (const problem of listed.problems) log.reject(problem);
-  const texts = new Map<string, string>();
-  for (const file of listed.files) {
-    try {
-      texts.set(file, await readFile(file, 'utf8'));
-    } catch (error) {
-      log.reject({ source: file, location: 'file', message: `cannot be read (${(error as NodeJS.ErrnoException).code})` });
-    }
-  }
-
-  const idRows: ArxivIdRow[] = [];
-  for (const [file, text] of texts) {
-    if (sourceKind(file) !== 'arxiv-ids') continue;
-    const table = parseArxivIdTable(text, file);
-    if (admit(table, file, 'arxiv-ids', log)) for (const row of table.items) idRows.push(row);
-  }
-  const ids = idsByNormalizedTitle(idRows);
-
+  const ids = await readIdTables(listed.files, log);
   const papers: Paper[] = [];
   const origins: { source: string; location: string }[] = [];
-  for (const [file, text] of texts) {
-    const kind = sourceKind(file);
-    const parsed =
-      kind === 'seed-page'
-        ? seedPagePapers(text, file, ids, today)
-        : kind === 'jsonl'
-          ? await runCooperatively(jsonlSteps(text, file), tick)
-          : kind === 'daily-papers'
-            ? parseDailyPapersFile(text, file)
-            : undefined;
-    if (!kind || !parsed || !admit(parsed, file, kind, log)) continue;
-    parsed.items.forEach((paper, index) => {
-      const arxivId = paper.arxivId ?? ids.get(normalizeTitle(paper.title));
-      papers.push(arxivId ? { ...paper, arxivId, id: arxivId } : paper);
-      origins.push({ source: file, location: parsed.locations[index]! });
+  for (const file of listed.files) {
+    if (sourceKind(file) === 'arxiv-ids') continue;
+    const read = await readPaperFile(file, ids, today, tick);
+    log.add(read.problems);
+    read.papers.forEach((paper, index) => {
+      papers.push(paper);
+      origins.push({ source: file, location: read.locations[index]! });
     });
   }
   const onConflict = ({ kept, replaced, keptIndex, replacedIndex }: TitleConflict) => {
-    const older = origins[replacedIndex]!;
-    log.note({
-      ...origins[keptIndex]!,
-      message:
-        `id ${kept.id} is also at ${older.source}, ${older.location}, titled ${quoted(replaced.title)}; ` +
-        `kept this record's title ${quoted(kept.title)}`,
-    });
+    log.note({ ...origins[keptIndex]!, message: conflictNote(kept, replaced, origins[replacedIndex]!) });
   };
   const merged = await runCooperatively(dedupeSteps(papers, onConflict), tick);
   return { papers: merged, files: listed.files, ...log.counts() };

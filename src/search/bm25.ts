@@ -30,54 +30,142 @@ export function topN(scores: Float32Array | Float64Array, n: number, isCandidate
   return best.length < n ? best.sort((a, b) => b.score - a.score) : best;
 }
 
+/** What BM25 reads of a paper. */
+export interface Bm25Document {
+  title: string;
+  abstract: string;
+}
+
+/** A title counts twice, as titles name what a paper is about. */
+function documentTerms(doc: Bm25Document): string[] {
+  return [...terms(doc.title), ...terms(doc.title), ...terms(doc.abstract)];
+}
+
 const MAGIC = 'PSBM';
-// 2: compounds split where letters meet digits too (text/terms.ts).
-const VERSION = 2;
+// 2: compounds split where letters meet digits too (text/terms.ts). 3: one segment of a range of labels.
+const VERSION = 3;
 
 /**
- * Okapi BM25 over titles and abstracts; a title counts twice, as titles name what a paper is about.
- * Postings live in flat typed arrays (term → range of doc labels and frequencies): compact in
- * memory, and saved and loaded as they are, so a large index starts without re-tokenizing.
+ * The postings of a range of labels, in flat typed arrays (term → range of doc labels and
+ * frequencies): compact in memory, and saved and loaded as they are, so a large index starts without
+ * re-tokenizing. A reload adds a segment for the papers it adds; the index reads every segment.
  */
-export class Bm25Index {
+export class Bm25Segment {
   private constructor(
+    readonly firstLabel: number,
     private readonly termIds: Map<string, number>,
     /** Postings of term t are rows offsets[t] … offsets[t + 1] - 1. */
     private readonly offsets: Uint32Array,
-    private readonly docs: Uint32Array,
-    private readonly freqs: Uint16Array,
-    private readonly lengths: Float32Array,
-    private readonly averageLength: number,
-    private readonly documentCount: number,
+    /** Labels, ascending within a term. */
+    readonly docs: Uint32Array,
+    readonly freqs: Uint16Array,
+    /** Term count of each label of the range (0 for a label without a document). */
+    readonly lengths: Float32Array,
   ) {}
 
-  /** Builds the index one document per step (see util/cooperative.ts). */
-  static *buildSteps(documents: readonly ({ title: string; abstract: string } | undefined)[]): Generator<void, Bm25Index> {
-    const lengths = new Float32Array(documents.length);
-    const termIds = new Map<string, number>();
-    const perTerm: { docs: number[]; freqs: number[] }[] = [];
-    let total = 0;
-    let count = 0;
-    for (const [label, doc] of documents.entries()) {
+  /** Indexes the documents of labels firstLabel, firstLabel + 1, …, one per step (see util/cooperative.ts). */
+  static *buildSteps(firstLabel: number, documents: Iterable<Bm25Document | undefined>): Generator<void, Bm25Segment> {
+    const builder = new Bm25SegmentBuilder(firstLabel);
+    for (const doc of documents) {
       yield;
-      if (!doc) continue;
-      const words = [...terms(doc.title), ...terms(doc.title), ...terms(doc.abstract)];
-      const freqs = new Map<string, number>();
-      for (const word of words) freqs.set(word, (freqs.get(word) ?? 0) + 1);
-      for (const [word, freq] of freqs) {
-        let id = termIds.get(word);
-        if (id === undefined) {
-          id = perTerm.length;
-          termIds.set(word, id);
-          perTerm.push({ docs: [], freqs: [] });
-        }
-        perTerm[id]!.docs.push(label);
-        perTerm[id]!.freqs.push(Math.min(freq, 0xffff));
-      }
-      lengths[label] = words.length;
-      total += words.length;
-      count++;
+      builder.add(doc);
     }
+    return builder.build();
+  }
+
+  /** @internal for Bm25SegmentBuilder */
+  static of(firstLabel: number, termIds: Map<string, number>, offsets: Uint32Array, docs: Uint32Array, freqs: Uint16Array, lengths: Float32Array): Bm25Segment {
+    return new Bm25Segment(firstLabel, termIds, offsets, docs, freqs, lengths);
+  }
+
+  get labels(): number {
+    return this.lengths.length;
+  }
+
+  /** The rows of a term's postings, or undefined when no document here has it. */
+  postings(term: string): { start: number; end: number } | undefined {
+    const id = this.termIds.get(term);
+    return id === undefined ? undefined : { start: this.offsets[id]!, end: this.offsets[id + 1]! };
+  }
+
+  /** Every term with its postings rows, for merging segments. */
+  *entries(): Generator<[string, number, number]> {
+    for (const [term, id] of this.termIds) yield [term, this.offsets[id]!, this.offsets[id + 1]!];
+  }
+
+  /** "PSBM" | version | header length | JSON header (first label, terms, counts) | offsets | docs | freqs | lengths */
+  serialize(): Buffer[] {
+    const header = Buffer.from(JSON.stringify({ firstLabel: this.firstLabel, terms: [...this.termIds.keys()], postings: this.docs.length, labels: this.lengths.length }));
+    const prefix = Buffer.alloc(12);
+    prefix.write(MAGIC, 0, 'latin1');
+    prefix.writeUInt32LE(VERSION, 4);
+    prefix.writeUInt32LE(header.length, 8);
+    const pad = Buffer.alloc((4 - ((12 + header.length) % 4)) % 4);
+    const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const freqPad = Buffer.alloc(this.freqs.byteLength % 4);
+    return [prefix, header, pad, bytes(this.offsets), bytes(this.docs), bytes(this.freqs), freqPad, bytes(this.lengths)];
+  }
+
+  static deserialize(buffer: Buffer): Bm25Segment {
+    if (buffer.toString('latin1', 0, 4) !== MAGIC || buffer.readUInt32LE(4) !== VERSION) throw new Error(`not a paperscout BM25 segment (version ${VERSION})`);
+    const headerLength = buffer.readUInt32LE(8);
+    const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as { firstLabel: number; terms: string[]; postings: number; labels: number };
+    let offset = 12 + headerLength;
+    offset += (4 - (offset % 4)) % 4;
+    const expected = offset + (header.terms.length + 1) * 4 + header.postings * 6 + ((header.postings * 2) % 4) + header.labels * 4;
+    if (expected !== buffer.length) throw new Error(`BM25 segment of ${header.postings} postings should be ${expected} bytes, is ${buffer.length}`);
+    // Views over the file's own bytes when they are aligned (a file read whole is), else copies.
+    const bytes = buffer.byteOffset % 4 ? Buffer.from(new Uint8Array(buffer).buffer) : buffer;
+    const take = <T>(make: new (b: ArrayBufferLike, at: number, length: number) => T, size: number, count: number): T => {
+      const view = new make(bytes.buffer, bytes.byteOffset + offset, count);
+      offset += size * count;
+      return view;
+    };
+    const offsets = take(Uint32Array, 4, header.terms.length + 1);
+    const docs = take(Uint32Array, 4, header.postings);
+    const freqs = take(Uint16Array, 2, header.postings);
+    offset += (header.postings * 2) % 4;
+    const lengths = take(Float32Array, 4, header.labels);
+    const termIds = new Map(header.terms.map((term, i) => [term, i]));
+    return new Bm25Segment(header.firstLabel, termIds, offsets, docs, freqs, lengths);
+  }
+}
+
+/** Collects the postings of consecutive labels, one document at a time. */
+export class Bm25SegmentBuilder {
+  private readonly termIds = new Map<string, number>();
+  private readonly perTerm: { docs: number[]; freqs: number[] }[] = [];
+  private readonly lengths: number[] = [];
+
+  constructor(readonly firstLabel: number) {}
+
+  get nextLabel(): number {
+    return this.firstLabel + this.lengths.length;
+  }
+
+  /** Adds the next label's document (undefined: a label without one). */
+  add(doc: Bm25Document | undefined): void {
+    this.addTerms(doc ? documentTerms(doc) : []);
+  }
+
+  /**
+   * One segment of consecutive segments' live postings, for labels from the first one's first label
+   * to the last one's last; a dead label keeps no postings and length 0.
+   */
+  static merge(segments: readonly Bm25Segment[], isLive: (label: number) => boolean): Bm25Segment {
+    const builder = new Bm25SegmentBuilder(segments[0]!.firstLabel);
+    // Segments in label order, each term's postings ascending within one: so they stay ascending here.
+    for (const segment of segments) {
+      for (const [word, start, end] of segment.entries()) {
+        for (let i = start; i < end; i++) if (isLive(segment.docs[i]!)) builder.post(word, segment.docs[i]!, segment.freqs[i]!);
+      }
+      for (let i = 0; i < segment.labels; i++) builder.lengths.push(isLive(segment.firstLabel + i) ? segment.lengths[i]! : 0);
+    }
+    return builder.build();
+  }
+
+  build(): Bm25Segment {
+    const { perTerm } = this;
     const offsets = new Uint32Array(perTerm.length + 1);
     perTerm.forEach((p, t) => (offsets[t + 1] = offsets[t]! + p.docs.length));
     const docs = new Uint32Array(offsets[perTerm.length]!);
@@ -86,20 +174,97 @@ export class Bm25Index {
       docs.set(p.docs, offsets[t]!);
       freqs.set(p.freqs, offsets[t]!);
     });
-    return new Bm25Index(termIds, offsets, docs, freqs, lengths, count ? total / count : 1, count);
+    return Bm25Segment.of(this.firstLabel, this.termIds, offsets, docs, freqs, Float32Array.from(this.lengths));
+  }
+
+  private addTerms(words: readonly string[]): void {
+    const label = this.nextLabel;
+    const freqs = new Map<string, number>();
+    for (const word of words) freqs.set(word, (freqs.get(word) ?? 0) + 1);
+    for (const [word, freq] of freqs) this.post(word, label, freq);
+    this.lengths.push(words.length);
+  }
+
+  private post(word: string, label: number, freq: number): void {
+    let id = this.termIds.get(word);
+    if (id === undefined) {
+      id = this.perTerm.length;
+      this.termIds.set(word, id);
+      this.perTerm.push({ docs: [], freqs: [] });
+    }
+    this.perTerm[id]!.docs.push(label);
+    this.perTerm[id]!.freqs.push(Math.min(freq, 0xffff));
+  }
+}
+
+/**
+ * Okapi BM25 over titles and abstracts, across the segments of a generation. Only live labels count:
+ * a removed paper's postings stay in its segment until the segment is rewritten, but its document
+ * counts in no statistic, so scores are those a fresh build of the live papers would give.
+ */
+export class Bm25Index {
+  private readonly lengths: Float32Array;
+  private readonly averageLength: number;
+  private readonly documentCount: number;
+  /** Live document frequency by term, counted on first use (a snapshot never changes). */
+  private readonly frequencies = new Map<string, number>();
+  /** Segments holding a dead label, whose postings must be filtered. */
+  private readonly withDead: Set<Bm25Segment>;
+
+  constructor(
+    private readonly segments: readonly Bm25Segment[],
+    labels: number,
+    private readonly isLive: (label: number) => boolean = () => true,
+  ) {
+    this.lengths = new Float32Array(labels);
+    this.withDead = new Set();
+    let total = 0;
+    let count = 0;
+    for (const segment of segments) {
+      for (let i = 0; i < segment.labels; i++) {
+        const label = segment.firstLabel + i;
+        if (label >= labels) break;
+        if (!isLive(label)) {
+          this.withDead.add(segment);
+          continue;
+        }
+        this.lengths[label] = segment.lengths[i]!;
+        total += segment.lengths[i]!;
+        count++;
+      }
+    }
+    this.averageLength = count ? total / count : 1;
+    this.documentCount = count;
+  }
+
+  /** A one-segment index of documents by label, all live (tests, evaluation). */
+  static *buildSteps(documents: readonly (Bm25Document | undefined)[]): Generator<void, Bm25Index> {
+    const segment = yield* Bm25Segment.buildSteps(0, documents);
+    return new Bm25Index([segment], documents.length, (label) => documents[label] !== undefined);
   }
 
   private idf(df: number): number {
     return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
   }
 
+  private documentFrequency(word: string): number {
+    let df = this.frequencies.get(word);
+    if (df !== undefined) return df;
+    df = 0;
+    for (const segment of this.segments) {
+      const rows = segment.postings(word);
+      if (!rows) continue;
+      if (!this.withDead.has(segment)) df += rows.end - rows.start;
+      else for (let i = rows.start; i < rows.end; i++) if (this.isLive(segment.docs[i]!)) df++;
+    }
+    this.frequencies.set(word, df);
+    return df;
+  }
+
   /** The query's distinct terms, each with its IDF; a term no document has gets the highest IDF. */
   termWeights(query: string): Map<string, number> {
     const weights = new Map<string, number>();
-    for (const word of terms(query)) {
-      const id = this.termIds.get(word);
-      weights.set(word, this.idf(id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!));
-    }
+    for (const word of terms(query)) weights.set(word, this.idf(this.documentFrequency(word)));
     return weights;
   }
 
@@ -107,16 +272,21 @@ export class Bm25Index {
   scores(query: string): Float64Array {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
-      const id = this.termIds.get(word);
-      if (id === undefined) continue;
-      const start = this.offsets[id]!;
-      const end = this.offsets[id + 1]!;
-      const idf = this.idf(end - start);
-      for (let i = start; i < end; i++) {
-        const label = this.docs[i]!;
-        const tf = this.freqs[i]!;
-        const norm = K1 * (1 - B + (B * this.lengths[label]!) / this.averageLength);
-        scores[label]! += (idf * tf * (K1 + 1)) / (tf + norm);
+      const df = this.documentFrequency(word);
+      if (!df) continue;
+      const idf = this.idf(df);
+      for (const segment of this.segments) {
+        const rows = segment.postings(word);
+        if (!rows) continue;
+        const { docs, freqs } = segment;
+        const filter = this.withDead.has(segment);
+        for (let i = rows.start; i < rows.end; i++) {
+          const label = docs[i]!;
+          if (filter && !this.isLive(label)) continue;
+          const tf = freqs[i]!;
+          const norm = K1 * (1 - B + (B * this.lengths[label]!) / this.averageLength);
+          scores[label]! += (idf * tf * (K1 + 1)) / (tf + norm);
+        }
       }
     }
     return scores;
@@ -124,54 +294,5 @@ export class Bm25Index {
 
   search(query: string, n: number, isCandidate: (label: number) => boolean = () => true): Scored[] {
     return topN(this.scores(query), n, isCandidate);
-  }
-
-  /** "PSBM" | version | header length | JSON header (terms, counts) | offsets | docs | freqs | lengths */
-  serialize(): Buffer {
-    const header = Buffer.from(
-      JSON.stringify({
-        terms: [...this.termIds.keys()],
-        averageLength: this.averageLength,
-        documentCount: this.documentCount,
-        postings: this.docs.length,
-        labels: this.lengths.length,
-      }),
-    );
-    const prefix = Buffer.alloc(12);
-    prefix.write(MAGIC, 0, 'latin1');
-    prefix.writeUInt32LE(VERSION, 4);
-    prefix.writeUInt32LE(header.length, 8);
-    const pad = Buffer.alloc((4 - ((12 + header.length) % 4)) % 4);
-    const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    const freqPad = Buffer.alloc(this.freqs.byteLength % 4);
-    return Buffer.concat([prefix, header, pad, bytes(this.offsets), bytes(this.docs), bytes(this.freqs), freqPad, bytes(this.lengths)]);
-  }
-
-  static deserialize(buffer: Buffer): Bm25Index {
-    if (buffer.toString('latin1', 0, 4) !== MAGIC || buffer.readUInt32LE(4) !== VERSION) throw new Error('not a paperscout BM25 index');
-    const headerLength = buffer.readUInt32LE(8);
-    const header = JSON.parse(buffer.toString('utf8', 12, 12 + headerLength)) as {
-      terms: string[];
-      averageLength: number;
-      documentCount: number;
-      postings: number;
-      labels: number;
-    };
-    let offset = 12 + headerLength;
-    offset += (4 - (offset % 4)) % 4;
-    // Copies into aligned arrays of their own, independent of the file buffer.
-    const take = <T>(make: (b: ArrayBuffer) => T, bytes: number): T => {
-      const copy = new ArrayBuffer(bytes);
-      new Uint8Array(copy).set(buffer.subarray(offset, offset + bytes));
-      offset += bytes;
-      return make(copy);
-    };
-    const offsets = take((b) => new Uint32Array(b), (header.terms.length + 1) * 4);
-    const docs = take((b) => new Uint32Array(b), header.postings * 4);
-    const freqs = take((b) => new Uint16Array(b), header.postings * 2);
-    offset += (header.postings * 2) % 4;
-    const lengths = take((b) => new Float32Array(b), header.labels * 4);
-    const termIds = new Map(header.terms.map((term, i) => [term, i]));
-    return new Bm25Index(termIds, offsets, docs, freqs, lengths, header.averageLength, header.documentCount);
   }
 }

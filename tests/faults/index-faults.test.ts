@@ -1,10 +1,11 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { temporaryPath } from '../../src/util/atomic-write.js';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { ModelUnavailableError, NoPapersError } from '../../src/errors.js';
-import { manifestPath, readManifest } from '../../src/index/generation.js';
+import { manifestPath, readManifest, verifyGeneration } from '../../src/index/generation.js';
+import { generationFiles, manifestChecksum, type Manifest } from '../../src/index/manifest.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { MODELS, SEEDS } from '../setup/paths.js';
 
@@ -21,6 +22,17 @@ const LOCATION = /^(line \d+|item \d+|top level|page \d+, item \d+|file)$/;
 const indexDir = (dataDir: string) => join(dataDir, 'index');
 const liveGeneration = (dataDir: string) => readManifest(indexDir(dataDir)).generation;
 const generations = (dataDir: string) => readdirSync(indexDir(dataDir)).filter((n) => n.startsWith('gen-')).sort();
+
+/** Every paper record in the live generation's papers segments. */
+function storedPapers(dataDir: string): { id: string; title: string }[] {
+  const manifest = readManifest(indexDir(dataDir));
+  return manifest.segments.papers.flatMap((segment) =>
+    readFileSync(join(indexDir(dataDir), manifest.generation, segment.name), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; title: string }),
+  );
+}
 
 /** Deterministic garbage: the same bytes on every run. */
 function garbage(length: number, seed = 7): Buffer {
@@ -100,15 +112,64 @@ describe('a crash between writing a generation and switching the manifest', () =
   });
 });
 
+describe('a crash while a reload links and appends segments', () => {
+  it('leaves the live generation whole: its segments verify byte for byte, and the next build sweeps the leftovers', async () => {
+    const dataDir = seededDataDir();
+    const dir = indexDir(dataDir);
+    const before = readManifest(dir);
+    // What a reload killed mid-write leaves: links to every live segment, a new segment cut short, no switch.
+    const crashed = join(dir, 'gen-crashed-abc');
+    mkdirSync(crashed);
+    for (const kind of ['papers', 'sentences', 'lexical'] as const) {
+      for (const { name } of before.segments[kind]) linkSync(join(dir, before.generation, name), join(crashed, name));
+    }
+    writeFileSync(join(crashed, 'papers-00000099.jsonl'), '{"id": "half');
+
+    const sources = tempDir();
+    writeFileSync(join(sources, 'extra.jsonl'), widgetPaper('extra-widget'));
+    const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` }), { log: quietLogger() });
+    try {
+      expect(engine.stats().lastReload).toMatchObject({ added: 1, embedded: 1, fullRebuild: false, count: 65 });
+      const after = readManifest(dir);
+      expect(generations(dataDir)).toEqual([after.generation]);
+      expect(await verifyGeneration(dir, after)).toEqual([]);
+      // The previous generation's segments are carried over as they were, and one of each kind added.
+      for (const kind of ['papers', 'sentences', 'lexical'] as const) {
+        expect(after.segments[kind].slice(0, before.segments[kind].length)).toEqual(before.segments[kind]);
+        expect(after.segments[kind]).toHaveLength(before.segments[kind].length + 1);
+      }
+      expect(readdirSync(join(dir, after.generation)).sort()).toEqual(generationFiles(after).map((f) => f.name).sort());
+      expect(await topHit(engine, 'widgets message passing graph neural networks molecules')).toBe('extra-widget');
+      expect(await topHit(engine)).toBe(SCALING_MLPS);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a byte flipped inside a segment passes the check on open, and index status names it (README, "Reliability")', async () => {
+    const dataDir = seededDataDir();
+    const dir = indexDir(dataDir);
+    const manifest = readManifest(dir);
+    const segment = manifest.segments.sentences[0]!;
+    const path = join(dir, manifest.generation, segment.name);
+    const bytes = readFileSync(path);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(path, bytes);
+    const engine = await Engine.open(testConfig(dataDir), { log: quietLogger(), reloadOnOpen: false });
+    try {
+      expect(engine.generation).toBe(manifest.generation);
+    } finally {
+      await engine.close();
+    }
+    expect(await verifyGeneration(dir, manifest)).toEqual([segment.name]);
+  });
+});
+
 describe('lost and damaged index files', () => {
   it('rebuilds from the sources, re-embedding everything, when the graph is truncated and the embedding cache is gone', async () => {
     const dataDir = seededDataDir();
     const before = liveGeneration(dataDir);
-    const ids = readFileSync(join(indexDir(dataDir), before, 'papers.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { id: string }).id)
-      .sort();
+    const ids = storedPapers(dataDir).map((p) => p.id).sort();
     truncateSync(join(indexDir(dataDir), before, 'hnsw.bin'), 1000);
     rmSync(join(dataDir, 'cache'), { recursive: true, force: true });
 
@@ -123,8 +184,7 @@ describe('lost and damaged index files', () => {
       const after = liveGeneration(dataDir);
       expect(after).not.toBe(before);
       expect(generations(dataDir)).toEqual([after]);
-      const stored = readFileSync(join(indexDir(dataDir), after, 'papers.jsonl'), 'utf8').trim().split('\n');
-      const papers = stored.map((line) => JSON.parse(line) as { id: string; title: string } | null).filter((p) => p !== null);
+      const papers = storedPapers(dataDir);
       expect(papers).toHaveLength(64);
       expect(papers.map((p) => p.id).sort()).toEqual(ids);
       // The cache is written again, so the next rebuild embeds nothing.
@@ -149,7 +209,8 @@ describe('lost and damaged index files', () => {
     const before = liveGeneration(dataDir);
     const manifest = JSON.parse(readFileSync(manifestPath(indexDir(dataDir)), 'utf8')) as { model: Record<string, unknown> };
     manifest.model[field] = value;
-    writeFileSync(manifestPath(indexDir(dataDir)), JSON.stringify(manifest));
+    // As that model's build would have written it: with a checksum of its own that matches.
+    writeFileSync(manifestPath(indexDir(dataDir)), JSON.stringify({ ...manifest, checksum: manifestChecksum(manifest as unknown as Manifest) }));
 
     const capture = capturingLogger('info');
     const engine = await Engine.open(testConfig(dataDir), { log: capture.log });

@@ -1,11 +1,13 @@
-import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../../bench/harness/random.js';
-import { readManifest } from '../../src/index/generation.js';
+import { Engine } from '../../src/engine/engine.js';
+import { readCatalog, readManifest } from '../../src/index/generation.js';
+import { MAX_SEGMENTS } from '../../src/index/segments.js';
 import { runCli, startCli, type Run } from '../setup/cli.js';
 import { dailyPapersResponse } from '../setup/daily-papers.js';
-import { seededDataDir, tempDir } from '../setup/engine.js';
+import { quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { SEEDS } from '../setup/paths.js';
 
 /**
@@ -25,8 +27,14 @@ const INDEXED = 300;
 const INGESTED = 30;
 const RECOVERY_TIMEOUT_MS = 180_000;
 
-const liveIds = (dataDir: string): Set<string> =>
-  new Set(readManifest(join(dataDir, 'index')).labels.filter((id): id is string => id !== null));
+const smallPaper = (n: number) =>
+  JSON.stringify({ id: `small-${n}`, title: `A small study of widget ${n} in graphs`, abstract: `We study widget ${n}. It helps message passing on molecules.`, source: 'test' });
+
+function liveIds(dataDir: string): Set<string> {
+  const indexDir = join(dataDir, 'index');
+  const catalog = readCatalog(indexDir, readManifest(indexDir));
+  return new Set(Array.from({ length: catalog.size }, (_, label) => catalog.id(label)).filter((id): id is string => id !== null));
+}
 
 function expectSuperset(actual: Set<string>, expected: Set<string>, what: string): void {
   expect([...expected].filter((id) => !actual.has(id)), what).toEqual([]);
@@ -77,8 +85,8 @@ describe('kill -9 at seeded points', () => {
    * Runs the command once uninterrupted on a copy of the fixture: how long it takes, when it starts
    * writing the new generation (its folder appears), and the ids it ends with.
    */
-  async function measure(args: string[]): Promise<Scenario> {
-    const dataDir = copyOfFixture();
+  async function measure(args: string[], base = fixture): Promise<Scenario> {
+    const dataDir = copyOf(base);
     const before = new Set(readdirSync(join(dataDir, 'index')));
     const started = performance.now();
     const running = startCli(args, { dataDir, env });
@@ -95,19 +103,19 @@ describe('kill -9 at seeded points', () => {
     return { args, expected: liveIds(dataDir), durationMs, writingAtMs: writingAtMs! };
   }
 
-  function copyOfFixture(): string {
+  function copyOf(base: string): string {
     const dir = tempDir();
-    cpSync(fixture, dir, { recursive: true });
+    cpSync(base, dir, { recursive: true });
     return dir;
   }
 
-  async function killAndRecover(scenario: Scenario, seed: number): Promise<void> {
+  async function killAndRecover(scenario: Scenario, seed: number, base = fixture): Promise<void> {
     const random = prng(seed);
-    const committedBefore = liveIds(fixture);
+    const committedBefore = liveIds(base);
     expectSuperset(scenario.expected, committedBefore, 'the uninterrupted run keeps what was there');
     const landed: string[] = [];
     for (let point = 0; point < POINTS; point++) {
-      const dataDir = copyOfFixture();
+      const dataDir = copyOf(base);
       // Every other point falls while the generation is written and committed, the shortest phase.
       const from = point % 2 ? scenario.writingAtMs : 0;
       const killAt = Math.round(from + random() * (scenario.durationMs - from));
@@ -141,6 +149,28 @@ describe('kill -9 at seeded points', () => {
     expect(scenario.expected.size).toBeGreaterThan(liveIds(fixture).size);
     await killAndRecover(scenario, 11);
   }, 1_200_000);
+
+  it(`paperscout ingest that merges segments, killed at ${POINTS} seeded points, is recovered by running it again`, async () => {
+    // The fixture after MAX_SEGMENTS small ingests: the next one takes the small segments past the
+    // bound, so its reload merges them (rewriting records, sentence rows and postings) as it commits.
+    const segmented = copyOf(fixture);
+    mkdirSync(join(segmented, 'ingested'), { recursive: true });
+    const engine = await Engine.open(testConfig(segmented, env), { log: quietLogger() });
+    try {
+      for (let n = 0; n < MAX_SEGMENTS; n++) {
+        writeFileSync(join(segmented, 'ingested', `small-${n}.jsonl`), smallPaper(n));
+        await engine.reload();
+      }
+    } finally {
+      await engine.close();
+    }
+    const before = readManifest(join(segmented, 'index')).segments.sentences.length;
+    const scenario = await measure(['ingest', '--allow-outside', ingestFile], segmented);
+    const merged = copyOf(segmented);
+    expect((await runCli(['ingest', '--allow-outside', ingestFile], { dataDir: merged, env, timeoutMs: RECOVERY_TIMEOUT_MS })).code).toBe(0);
+    expect(readManifest(join(merged, 'index')).segments.sentences.length, 'the ingest merged the small segments').toBeLessThan(before);
+    await killAndRecover(scenario, 13, segmented);
+  }, 1_500_000);
 
   it(`paperscout index build --force, killed at ${POINTS} seeded points, is recovered by running it again`, async () => {
     const scenario = await measure(['index', 'build', '--force']);

@@ -7,6 +7,7 @@ import { MAX_QUESTION_CHARS } from '../../src/engine/question.js';
 import { InvalidQuestionError, ReloadInProgressError, UnknownPaperError } from '../../src/errors.js';
 import { EmbeddingCache } from '../../src/index/embedding-cache.js';
 import { readManifest } from '../../src/index/generation.js';
+import { generationFiles } from '../../src/index/manifest.js';
 import { capturingLogger, quietLogger, seededDataDir, tempDir, testConfig } from '../setup/engine.js';
 import { ROOT, SEEDS } from '../setup/paths.js';
 
@@ -333,6 +334,8 @@ describe('persistence and corruption', () => {
     const manifest = readManifest(join(dataDir, 'index'));
     return join(dataDir, 'index', manifest.generation, name);
   };
+  /** The live generation's first segment of a kind. */
+  const liveSegment = (dataDir: string, kind: 'papers' | 'sentences' | 'lexical') => liveFile(dataDir, readManifest(join(dataDir, 'index')).segments[kind][0]!.name);
 
   it('loads an unchanged index without embedding anything', async () => {
     const dataDir = seededDataDir();
@@ -344,10 +347,15 @@ describe('persistence and corruption', () => {
 
   it.each([
     ['a truncated HNSW file', (d: string) => truncateSync(liveFile(d, 'hnsw.bin'), 1000)],
-    ['a bit-flipped papers file', (d: string) => appendFileSync(liveFile(d, 'papers.jsonl'), ' ')],
+    ['a papers segment grown by a byte', (d: string) => appendFileSync(liveSegment(d, 'papers'), ' ')],
     ['a corrupt manifest', (d: string) => writeFileSync(join(d, 'index', 'manifest.json'), '{"formatVersion": 1, "gen')],
-    ['a missing sentence file', (d: string) => rmSync(liveFile(d, 'sentences.bin'))],
-    ['a rewritten catalog', (d: string) => writeFileSync(liveFile(d, 'catalog.json'), '{"ids": []}')],
+    ['a missing sentence segment', (d: string) => rmSync(liveSegment(d, 'sentences'))],
+    ['a truncated BM25 segment', (d: string) => truncateSync(liveSegment(d, 'lexical'), 100)],
+    ['a rewritten catalog', (d: string) => writeFileSync(liveFile(d, 'catalog.bin'), '{"ids": []}')],
+    ['a manifest edited by hand (its own checksum no longer matches)', (d: string) => {
+      const path = join(d, 'index', 'manifest.json');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/"count":\d+/, '"count":63'));
+    }],
   ])('reports %s and rebuilds from the cache without re-embedding', async (_, corrupt) => {
     const dataDir = seededDataDir();
     corrupt(dataDir);
@@ -356,13 +364,13 @@ describe('persistence and corruption', () => {
     expect(stats.papers).toBe(64);
     expect(stats.lastReload).toMatchObject({ embedded: 0, fullRebuild: true });
     const warning = lines.find((l) => l.level === 40 && String(l.msg).includes('building the index from the sources'));
-    expect(warning?.msg).toMatch(/corrupt|missing|checksum|bytes|not a valid/);
+    expect(warning?.msg).toMatch(/corrupt|missing|checksum|bytes|not a valid|not a paperscout/);
   });
 
   it('discards corrupt embedding-cache segments instead of trusting them', async () => {
     const dataDir = seededDataDir();
     const cacheDir = readdirSync(join(dataDir, 'cache')).map((d) => join(dataDir, 'cache', d))[0]!;
-    const segments = readdirSync(cacheDir).map((name) => join(cacheDir, name));
+    const segments = readdirSync(cacheDir).filter((name) => /^seg-\d+\.bin$/.test(name)).map((name) => join(cacheDir, name));
     for (const segment of segments) {
       const bytes = readFileSync(segment);
       bytes[bytes.length - 5]! ^= 0xff;
@@ -398,8 +406,10 @@ describe('persistence and corruption', () => {
       const names = readdirSync(indexDir);
       expect(names.filter((n) => n.startsWith('gen-'))).toEqual([engine.generation]);
       expect(names.sort()).toEqual([engine.generation, 'manifest.json'].sort());
+      // Exactly the files the manifest names: the graph, the catalog and each kind's segments, linked or new.
       const files = readdirSync(join(indexDir, engine.generation));
-      expect(files.sort()).toEqual(['bm25.bin', 'catalog.json', 'hnsw.bin', 'papers.jsonl', 'sentences.bin']);
+      expect(files.sort()).toEqual(generationFiles(readManifest(indexDir)).map((f) => f.name).sort());
+      expect(files.filter((f) => /^(papers|sentences|bm25)-\d{8}\.(jsonl|bin)$/.test(f))).toHaveLength(9);
     } finally {
       await engine.close();
     }

@@ -175,4 +175,37 @@ describe('EmbeddingCache', () => {
     expect(reopened.size).toBe(34);
     for (const [hash, v] of all) expect(reopened.get(hash)).toEqual(v);
   });
+
+  it('records each segment verified in full, and checks a segment rewritten since in full again', async () => {
+    const dir = tempDir();
+    const cache = open(dir);
+    const stored = entries(['alpha', 'beta', 'gamma']);
+    await cache.add(stored);
+    shut(cache);
+    const [name] = segments(dir);
+    const path = join(dir, name!);
+    const recorded = JSON.parse(readFileSync(join(dir, 'verified.json'), 'utf8')) as Record<string, { bytes: number }>;
+    expect(Object.keys(recorded)).toEqual([name]);
+    expect(recorded[name!]!.bytes).toBe(readFileSync(path).length);
+
+    // Rewriting the file changes its modification time, so its record no longer matches.
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 3]! ^= 0xff;
+    writeFileSync(path, bytes);
+    const reopened = open(dir);
+    expect(reopened.discarded).toEqual([path]);
+    shut(reopened);
+  });
+
+  it('verifies in full again when its record of verified segments is lost or garbled', async () => {
+    const dir = tempDir();
+    const cache = open(dir);
+    await cache.add(entries(['alpha']));
+    shut(cache);
+    writeFileSync(join(dir, 'verified.json'), '{"seg-');
+    const reopened = open(dir);
+    expect(reopened.discarded).toEqual([]);
+    expect(reopened.size).toBe(1);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'verified.json'), 'utf8')) as object)).toEqual(segments(dir));
+  });
 });

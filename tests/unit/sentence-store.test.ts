@@ -1,19 +1,25 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SentenceStoreFormatError } from '../../src/errors.js';
-import { SentenceStore, SentenceStoreWriter } from '../../src/index/sentence-store.js';
+import type { RangedEntry } from '../../src/index/manifest.js';
+import { SentenceSegmentWriter, SentenceStore } from '../../src/index/sentence-store.js';
 import { dot, dotQuantized } from '../../src/search/vectors.js';
 import type { Span } from '../../src/text/sentences.js';
 
 const DIM = 16;
 let dir: string;
+const stores: SentenceStore[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'paperscout-sentences-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function unit(seed: number): Float32Array {
   const v = Float32Array.from({ length: DIM }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453 % 1);
@@ -29,133 +35,123 @@ const spansByLabel: Span[][] = [
 ];
 const vectorsByLabel = spansByLabel.map((spans, label) => spans.map((_, i) => unit(label * 10 + i + 1)));
 
-async function writeStore(path: string): Promise<void> {
-  const writer = new SentenceStoreWriter(path, DIM, spansByLabel);
-  // Labels may be written in any order.
-  writer.write(2, vectorsByLabel[2]!);
-  writer.write(0, vectorsByLabel[0]!);
-  writer.write(1, []);
-  await writer.finish();
+/** A segment of labels first, first + 1, …, first + 2 holding the three labels above. */
+async function writeSegment(name: string, first = 0): Promise<RangedEntry> {
+  const writer = new SentenceSegmentWriter(dir, name, DIM, first);
+  spansByLabel.forEach((spans, i) => writer.write(first + i, spans, vectorsByLabel[i]!));
+  return writer.finish();
+}
+
+function open(entries: RangedEntry[], dimension = DIM): SentenceStore {
+  const store = SentenceStore.open(dir, entries, dimension);
+  stores.push(store);
+  return store;
 }
 
 describe('sentence store', () => {
   it('reads back the spans of every label', async () => {
-    const path = join(dir, 'sentences.bin');
-    await writeStore(path);
-    const store = SentenceStore.open(path, DIM);
-    try {
-      expect(store.labels).toBe(3);
-      expect(store.dimension).toBe(DIM);
-      for (let label = 0; label < 3; label++) expect(store.get(label).spans).toEqual(spansByLabel[label]);
-    } finally {
-      store.close();
-    }
+    const store = open([await writeSegment('sentences-00000001.bin')]);
+    expect(store.labels).toBe(3);
+    expect(store.dimension).toBe(DIM);
+    for (let label = 0; label < 3; label++) expect(store.get(label).spans).toEqual(spansByLabel[label]);
   });
 
   it('keeps quantized dot products within 0.01 of the float ones', async () => {
-    const path = join(dir, 'sentences.bin');
-    await writeStore(path);
-    const store = SentenceStore.open(path, DIM);
-    try {
-      const queries = [unit(101), unit(202), unit(303)];
-      for (const label of [0, 2]) {
-        const { scales, codes } = store.get(label);
-        const vectors = vectorsByLabel[label]!;
-        expect(scales).toHaveLength(vectors.length);
-        expect(codes).toHaveLength(vectors.length * DIM);
-        vectors.forEach((vector, row) => {
-          for (const query of [...queries, vector]) {
-            const quantized = dotQuantized(query, codes.subarray(row * DIM, (row + 1) * DIM), scales[row]!);
-            expect(Math.abs(quantized - dot(query, vector))).toBeLessThan(0.01);
-          }
-        });
-      }
-    } finally {
-      store.close();
+    const store = open([await writeSegment('sentences-00000001.bin')]);
+    const queries = [unit(101), unit(202), unit(303)];
+    for (const label of [0, 2]) {
+      const { scales, codes } = store.get(label);
+      const vectors = vectorsByLabel[label]!;
+      expect(scales).toHaveLength(vectors.length);
+      expect(codes).toHaveLength(vectors.length * DIM);
+      vectors.forEach((vector, row) => {
+        for (const query of [...queries, vector]) {
+          const quantized = dotQuantized(query, codes.subarray(row * DIM, (row + 1) * DIM), scales[row]!);
+          expect(Math.abs(quantized - dot(query, vector))).toBeLessThan(0.01);
+        }
+      });
     }
   });
 
-  it('gives a label with no sentences empty spans, scales and codes', async () => {
-    const path = join(dir, 'sentences.bin');
-    await writeStore(path);
-    const store = SentenceStore.open(path, DIM);
-    try {
-      const empty = store.get(1);
-      expect(empty.spans).toEqual([]);
-      expect(empty.scales).toHaveLength(0);
-      expect(empty.codes).toHaveLength(0);
-      expect(store.get(99).spans).toEqual([]);
-    } finally {
-      store.close();
-    }
+  it('gives a label with no sentences, or beyond every segment, empty spans, scales and codes', async () => {
+    const store = open([await writeSegment('sentences-00000001.bin')]);
+    const empty = store.get(1);
+    expect(empty.spans).toEqual([]);
+    expect(empty.scales).toHaveLength(0);
+    expect(empty.codes).toHaveLength(0);
+    expect(store.get(99).spans).toEqual([]);
   });
 
-  it('copy reproduces the rows of an earlier store exactly', async () => {
-    const first = join(dir, 'first.bin');
-    await writeStore(first);
-    const old = SentenceStore.open(first, DIM);
-    // The new store drops label 0 and puts old label 2 first, with a new label after it.
-    const second = join(dir, 'second.bin');
+  it('reads each label from the segment that covers it, across segments appended by later generations', async () => {
+    const base = await writeSegment('sentences-00000001.bin', 0);
+    const appended = await writeSegment('sentences-00000002.bin', 3);
+    // Opened newest first: the store orders segments by their labels.
+    const store = open([appended, base]);
+    expect(store.labels).toBe(6);
+    for (let label = 0; label < 6; label++) expect(store.get(label).spans).toEqual(spansByLabel[label % 3]);
+    expect(store.get(5).codes).toEqual(store.get(2).codes);
+  });
+
+  it('leaves labels skipped in a segment empty (a dead label, or one written later elsewhere)', async () => {
+    const writer = new SentenceSegmentWriter(dir, 'sentences-00000001.bin', DIM, 10);
+    writer.write(12, spansByLabel[2]!, vectorsByLabel[2]!);
+    const entry = await writer.finish();
+    expect(entry).toMatchObject({ firstLabel: 10, labels: 3 });
+    const store = open([entry]);
+    expect(store.get(10).spans).toEqual([]);
+    expect(store.get(11).spans).toEqual([]);
+    expect(store.get(12).spans).toEqual(spansByLabel[2]);
+    expect(() => writer.write(11, [], [])).toThrow();
+  });
+
+  it('copy reproduces the rows of an earlier segment exactly', async () => {
+    const old = open([await writeSegment('sentences-00000001.bin')]);
     const fresh = [unit(77)];
-    const writer = new SentenceStoreWriter(second, DIM, [spansByLabel[2]!, [{ start: 0, end: 50 }]]);
+    const writer = new SentenceSegmentWriter(dir, 'sentences-00000002.bin', DIM, 0);
     writer.copy(0, old.get(2));
-    writer.write(1, fresh);
-    await writer.finish();
-    const store = SentenceStore.open(second, DIM);
-    try {
-      const copied = store.get(0);
-      const original = old.get(2);
-      expect(copied.spans).toEqual(original.spans);
-      expect(copied.scales).toEqual(original.scales);
-      expect(copied.codes).toEqual(original.codes);
-      const written = store.get(1);
-      expect(Math.abs(dotQuantized(fresh[0]!, written.codes, written.scales[0]!) - 1)).toBeLessThan(0.01);
-    } finally {
-      store.close();
-      old.close();
-    }
+    writer.write(1, [{ start: 0, end: 50 }], fresh);
+    const store = open([await writer.finish()]);
+    const copied = store.get(0);
+    const original = old.get(2);
+    expect(copied.spans).toEqual(original.spans);
+    expect(copied.scales).toEqual(original.scales);
+    expect(copied.codes).toEqual(original.codes);
+    const written = store.get(1);
+    expect(Math.abs(dotQuantized(fresh[0]!, written.codes, written.scales[0]!) - 1)).toBeLessThan(0.01);
   });
 
-  it('refuses to open a store of another dimension with SentenceStoreFormatError', async () => {
-    const path = join(dir, 'sentences.bin');
-    await writeStore(path);
-    expect(() => SentenceStore.open(path, DIM * 2)).toThrow(SentenceStoreFormatError);
-    expect(() => SentenceStore.open(path, DIM * 2)).toThrow(/16-d vectors, expected 32/);
+  it('records the size and SHA-256 of what it wrote, as written', async () => {
+    const entry = await writeSegment('sentences-00000001.bin');
+    const bytes = readFileSync(join(dir, entry.name));
+    expect(entry.bytes).toBe(bytes.length);
+    expect(entry.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
-  it('refuses a file that is not a sentence store', async () => {
-    const path = join(dir, 'other.bin');
-    writeFileSync(path, Buffer.from('PSEC this is something else entirely'));
-    expect(() => SentenceStore.open(path, DIM)).toThrow(SentenceStoreFormatError);
+  it('refuses to open a segment of another dimension with SentenceStoreFormatError', async () => {
+    const entry = await writeSegment('sentences-00000001.bin');
+    expect(() => SentenceStore.open(dir, [entry], DIM * 2)).toThrow(SentenceStoreFormatError);
+    expect(() => SentenceStore.open(dir, [entry], DIM * 2)).toThrow(/16-d vectors, expected 32/);
   });
 
-  it('refuses a vector count that does not match the spans', async () => {
-    const writer = new SentenceStoreWriter(join(dir, 's.bin'), DIM, spansByLabel);
-    expect(() => writer.write(0, [unit(1)])).toThrow(/label 0: 1 vectors for 2 sentences/);
-    writer.write(0, vectorsByLabel[0]!);
-    writer.write(2, vectorsByLabel[2]!);
-    await writer.finish();
+  it('refuses a file that is not a sentence segment, or one cut short', async () => {
+    writeFileSync(join(dir, 'sentences-00000009.bin'), Buffer.from('PSEC this is something else entirely'));
+    const other = { name: 'sentences-00000009.bin', bytes: 0, sha256: '', edges: '', firstLabel: 0, labels: 0 };
+    expect(() => SentenceStore.open(dir, [other], DIM)).toThrow(SentenceStoreFormatError);
+    const entry = await writeSegment('sentences-00000001.bin');
+    const path = join(dir, entry.name);
+    writeFileSync(path, readFileSync(path).subarray(0, entry.bytes - 40));
+    expect(() => SentenceStore.open(dir, [entry], DIM)).toThrow(SentenceStoreFormatError);
   });
 
-  it('leaves only the final file behind after finish', async () => {
-    const path = join(dir, 'sentences.bin');
-    const writer = new SentenceStoreWriter(path, DIM, spansByLabel);
-    expect(existsSync(path)).toBe(false);
-    writer.write(0, vectorsByLabel[0]!);
-    writer.write(2, vectorsByLabel[2]!);
-    await writer.finish();
-    expect(readdirSync(dir)).toEqual(['sentences.bin']);
+  it('refuses a vector count that does not match the spans', () => {
+    const writer = new SentenceSegmentWriter(dir, 'sentences-00000001.bin', DIM, 0);
+    expect(() => writer.write(0, spansByLabel[0]!, [unit(1)])).toThrow(/label 0: 1 vectors for 2 sentences/);
+    writer.abandon();
   });
 
-  it('writes an empty store that opens with zero labels', async () => {
-    const path = join(dir, 'empty.bin');
-    await new SentenceStoreWriter(path, DIM, []).finish();
-    const store = SentenceStore.open(path, DIM);
-    try {
-      expect(store.labels).toBe(0);
-      expect(store.get(0).spans).toEqual([]);
-    } finally {
-      store.close();
-    }
+  it('writes an empty segment that opens with zero labels', async () => {
+    const store = open([await new SentenceSegmentWriter(dir, 'sentences-00000001.bin', DIM, 0).finish()]);
+    expect(store.labels).toBe(0);
+    expect(store.get(0).spans).toEqual([]);
   });
 });

@@ -1,17 +1,16 @@
 /** Acks during a /reload of a large corpus, with the twin in its own process sending on a fixed schedule. */
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN, MEMBER } from '../../harness/twin.js';
 import { prng } from '../../harness/random.js';
-import { corpus, seedVectors } from '../../lib/corpora.js';
+import { corpus, extraSourcePath, seedVectors } from '../../lib/corpora.js';
 import { syntheticPaper } from '../../lib/synthetic.js';
 import type { Edit, Sample } from '../../lib/twin-clock.js';
 import type { BenchContext } from '../../lib/types.js';
 import { botStateCleaner } from './bot-state.js';
 import { outOfProcess, type Driver } from './drivers.js';
-import { indexBackup } from './index-backup.js';
+import { indexBackup } from '../../lib/index-backup.js';
 import { loopStats } from './measures.js';
 import { keepingLogger } from './problems.js';
 
@@ -63,10 +62,7 @@ async function extraPapers(ctx: BenchContext, count: number): Promise<string> {
 
 export async function reloadAcks(ctx: BenchContext, reloadSize: number, questions: readonly string[]): Promise<ReloadRun> {
   const big = await corpus(ctx, reloadSize);
-  const sourcesDir = big.config.sourcePaths[0]!;
-  // Leftovers of a run that was killed would make the bot's start-up rebuild the index.
-  for (const name of readdirSync(sourcesDir)) if (/^botbench-extra-\d+\.jsonl$/.test(name)) rmSync(join(sourcesDir, name), { force: true });
-  const extraPath = join(sourcesDir, `botbench-extra-${process.pid}.jsonl`);
+  const extraPath = extraSourcePath(big, 'bot');
   const cleanBotState = botStateCleaner(big.config.dataDir);
   const backup = indexBackup(big.config.dataDir);
   const { log, problems } = keepingLogger();
