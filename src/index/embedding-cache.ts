@@ -117,6 +117,7 @@ export class EmbeddingCache {
   static open(dir: string, dimension: number): EmbeddingCache {
     mkdirSync(dir, { recursive: true });
     const cache = new EmbeddingCache(dir, dimension);
+    for (const name of readdirSync(dir)) if (name.startsWith(`${VERIFIED}.`)) rmSync(join(dir, name), { force: true }); // a crash's leftover
     const known = readVerified(dir);
     for (const name of readdirSync(dir).filter((n) => /^seg-\d+\.bin$/.test(n)).sort().reverse()) {
       const path = join(dir, name);

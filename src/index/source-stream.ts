@@ -199,11 +199,11 @@ export async function openSources(paths: readonly string[], cacheDir: string, to
   };
 }
 
-/** Removes cache entries of files no longer among the sources. */
+/** Removes cache entries of files no longer among the sources, and temporary files a crash left. */
 function pruneCache(cacheDir: string, used: ReadonlySet<string>): void {
   const keep = new Set([...used].flatMap((file) => Object.values(cachePaths(cacheDir, file)).map((p) => p.slice(cacheDir.length + 1))));
   if (!existsSync(cacheDir)) return;
-  for (const name of readdirSync(cacheDir)) if (!keep.has(name) && /^[0-9a-f]{24}\.jsonl?$/.test(name)) rmSync(join(cacheDir, name), { force: true });
+  for (const name of readdirSync(cacheDir)) if (!keep.has(name) && /^[0-9a-f]{24}\.jsonl?(\.[0-9a-f]+)?$/.test(name)) rmSync(join(cacheDir, name), { force: true });
 }
 
 /** Reads records by their position in the sources, from memory or from a cache entry's JSONL. */

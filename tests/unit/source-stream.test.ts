@@ -107,11 +107,13 @@ describe('openSources (the sources as a stream, with a parse cache)', () => {
     expect(entries.some((e) => e.id === '2501.00002')).toBe(true);
   });
 
-  it('forgets the cache entry of a file no longer among the sources', async () => {
+  it('forgets the cache entry of a file no longer among the sources, and what a crash left', async () => {
     const { dir, big } = sources();
     const cacheDir = join(tempDir(), 'cache');
     await streamed(dir, cacheDir);
     rmSync(big);
+    // And a temporary file a crash left while writing an entry.
+    writeFileSync(join(cacheDir, `${'0'.repeat(24)}.json.1a2b3c`), '{"half');
     await streamed(dir, cacheDir);
     expect(readdirSync(cacheDir)).toEqual([]);
   });
