@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
+import { relevanceFit } from '../embedding/models.js';
 import { IndexLoadError, UnknownPaperError, ReloadCancelledError, ReloadInProgressError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
@@ -11,6 +12,7 @@ import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
+import { topN } from '../search/bm25.js';
 import { dot } from '../search/vectors.js';
 import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
@@ -18,7 +20,8 @@ import { buildInThread } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
-import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
+import { CANDIDATE_DEPTH, candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
+import { relevance } from './relevance.js';
 import type { AskResult, PaperCard, PaperDetail, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 import { rankListing } from './trending.js';
@@ -26,9 +29,6 @@ import { rankListing } from './trending.js';
 // The engine's public face: the errors its callers handle and the report a reload returns.
 export { NoPapersError, ReloadCancelledError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
 export type { ReloadReport } from './build-from-sources.js';
-
-/** Candidates drawn from each retriever before fusion. */
-const CANDIDATE_DEPTH = 50;
 
 export interface EngineStats {
   papers: number;
@@ -214,9 +214,9 @@ export class Engine {
     const embedded = performance.now();
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1);
     const dense = snap.nearest(query, depth);
-    const lexical = snap.bm25.search(text, depth, (label) => snap.isLive(label));
+    const lexicalScores = snap.bm25.scores(text);
+    const lexical = topN(lexicalScores, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
-    const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
     const evidence = candidateLabels(dense, lexical).map((label) => {
       const match = matchSentences(query, snap.sentences.get(label));
@@ -225,19 +225,21 @@ export class Engine {
         label,
         dense: denseByLabel.get(label) ?? dot(query, snap.vector(label)),
         sentence: match.topSimilarity,
-        lexical: lexicalByLabel.get(label) ?? 0,
+        lexical: lexicalScores[label]!,
       };
     });
     const ranked = rankCandidates(evidence, weights);
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
     const questionTerms = snap.bm25.termWeights(text);
+    const maxLexical = snap.bm25.maxScore(text);
+    const fit = relevanceFit(this.config.model.id);
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.paper(candidate.label);
       return {
         ...card(paper),
         rank: offset + i + 1,
-        score: Math.min(1, Math.max(0, candidate.score)),
+        score: relevance({ dense: candidate.dense, sentence: candidate.sentence, coverage: maxLexical > 0 ? candidate.lexical / maxLexical : 0 }, fit),
         summary: queryExcerpt(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!, questionTerms),
       };
     });

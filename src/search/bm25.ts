@@ -5,8 +5,16 @@ export interface Scored {
   score: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
+/** Okapi BM25's term-frequency saturation (k1) and length normalization (b). */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+export const BM25_PARAMS: Bm25Params = { k1: 1.2, b: 0.75 };
+
+/** How many times a title's words count, against once for the abstract's. */
+export const TITLE_REPEATS = 2;
 
 /** Keeps the `n` best of a stream without sorting all of it. */
 export function topN(scores: Float32Array | Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
@@ -35,7 +43,7 @@ const MAGIC = 'PSBM';
 const VERSION = 2;
 
 /**
- * Okapi BM25 over titles and abstracts; a title counts twice, as titles name what a paper is about.
+ * Okapi BM25 over titles and abstracts; a title counts TITLE_REPEATS times, as titles name what a paper is about.
  * Postings live in flat typed arrays (term → range of doc labels and frequencies): compact in
  * memory, and saved and loaded as they are, so a large index starts without re-tokenizing.
  */
@@ -52,7 +60,10 @@ export class Bm25Index {
   ) {}
 
   /** Builds the index one document per step (see util/cooperative.ts). */
-  static *buildSteps(documents: readonly ({ title: string; abstract: string } | undefined)[]): Generator<void, Bm25Index> {
+  static *buildSteps(
+    documents: readonly ({ title: string; abstract: string } | undefined)[],
+    titleRepeats = TITLE_REPEATS,
+  ): Generator<void, Bm25Index> {
     const lengths = new Float32Array(documents.length);
     const termIds = new Map<string, number>();
     const perTerm: { docs: number[]; freqs: number[] }[] = [];
@@ -61,7 +72,8 @@ export class Bm25Index {
     for (const [label, doc] of documents.entries()) {
       yield;
       if (!doc) continue;
-      const words = [...terms(doc.title), ...terms(doc.title), ...terms(doc.abstract)];
+      const titleWords = terms(doc.title);
+      const words = [...Array.from({ length: titleRepeats }, () => titleWords).flat(), ...terms(doc.abstract)];
       const freqs = new Map<string, number>();
       for (const word of words) freqs.set(word, (freqs.get(word) ?? 0) + 1);
       for (const [word, freq] of freqs) {
@@ -103,8 +115,15 @@ export class Bm25Index {
     return weights;
   }
 
+  /** The most any document could score for the query (every term at saturation): a scale for scores. */
+  maxScore(query: string, { k1 }: Bm25Params = BM25_PARAMS): number {
+    let max = 0;
+    for (const weight of this.termWeights(query).values()) max += weight * (k1 + 1);
+    return max;
+  }
+
   /** Scores every document for the query; labels index the returned array. */
-  scores(query: string): Float64Array {
+  scores(query: string, { k1, b }: Bm25Params = BM25_PARAMS): Float64Array {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
       const id = this.termIds.get(word);
@@ -115,8 +134,8 @@ export class Bm25Index {
       for (let i = start; i < end; i++) {
         const label = this.docs[i]!;
         const tf = this.freqs[i]!;
-        const norm = K1 * (1 - B + (B * this.lengths[label]!) / this.averageLength);
-        scores[label]! += (idf * tf * (K1 + 1)) / (tf + norm);
+        const norm = k1 * (1 - b + (b * this.lengths[label]!) / this.averageLength);
+        scores[label]! += (idf * tf * (k1 + 1)) / (tf + norm);
       }
     }
     return scores;
