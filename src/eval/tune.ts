@@ -74,7 +74,7 @@ export function tuningGrid(): { name: string; setting: TuningSetting }[] {
   }
   for (const depth of [20, 50, 100]) {
     const pool = { ...basePool, depth };
-    for (const sentence of [0, 0.1, 0.2, 0.3, 0.5]) {
+    for (const sentence of [0, 0.1, 0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 1]) {
       grid.push({ name: `dense s=${sentence} d=${depth}`, setting: { pool, weights: { mode: 'dense', sentence, lexical: 0 } } });
       for (const lexical of [0.2, 0.3, 0.4, 0.5, 0.6, 0.8]) {
         grid.push({ name: `max s=${sentence} l=${lexical} d=${depth}`, setting: { pool, weights: { mode: 'fused', scale: 'max', sentence, lexical } } });
@@ -114,11 +114,17 @@ export function tune(pools: TuningPools, grid = tuningGrid()): TuningRow[] {
 /** The mean of the figures a row has. */
 const overall = (row: TuningRow) => mean([row.scifact, row.hf].filter((x) => !Number.isNaN(x)));
 
-export function tuningTable(rows: readonly TuningRow[], top = 40): string {
+/** The best `top` settings, then the best of each kind (bm25, dense, max, minmax, zscore, rrf) for comparison. */
+export function tuningTable(rows: readonly TuningRow[], top = 25): string {
   const sorted = [...rows].sort((a, b) => overall(b) - overall(a));
   const shown = (x: number) => (Number.isNaN(x) ? '-' : fixed3(x));
-  return textTable(
-    ['setting', 'scifact train nDCG@10', 'hf ai_summary MRR@10', 'mean'],
-    sorted.slice(0, top).map((r) => [r.name, shown(r.scifact), shown(r.hf), fixed3(overall(r))]),
-  );
+  const kinds = [...new Set(sorted.map((r) => r.name.split(' ')[0]!))];
+  const bestOfKind = kinds.map((kind) => sorted.find((r) => r.name.startsWith(`${kind} `))!);
+  const row = (r: TuningRow) => [r.name, shown(r.scifact), shown(r.hf), fixed3(overall(r))];
+  return [
+    textTable(['setting', 'scifact train nDCG@10', 'hf ai_summary MRR@10', 'mean'], sorted.slice(0, top).map(row)),
+    '',
+    'best of each kind:',
+    textTable(['setting', 'scifact train nDCG@10', 'hf ai_summary MRR@10', 'mean'], bestOfKind.map(row)),
+  ].join('\n');
 }
