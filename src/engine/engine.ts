@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { EngineConfig } from '../config.js';
 import { TransformersEmbedder, type Embedder } from '../embedding/embedder.js';
 import { ThreadedEmbedder } from '../embedding/threaded-embedder.js';
+import { relevanceFit } from '../embedding/models.js';
 import { IndexLoadError, UnknownPaperError, ReloadCancelledError, ReloadInProgressError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { BuildReport } from '../index/build.js';
@@ -22,7 +23,8 @@ import { foldTurns, keptTurns, turnQuery, type TurnQuery } from './follow-up.js'
 import { answerInPaper } from './paper-answer.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
-import { candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
+import { CANDIDATE_DEPTH, candidateLabels, DEFAULT_WEIGHTS, rankCandidates, semanticScore, type RankingWeights } from './rank.js';
+import { relevance } from './relevance.js';
 import type { AskResult, PaperAnswer, PaperCard, PaperDetail, Recommendation, SimilarHit, Suggestion, TrendingResult } from './results.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 import type { TopicMatch } from './topic-match.js';
@@ -35,8 +37,6 @@ import { rankListing } from './trending.js';
 export { NoPapersError, ReloadCancelledError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
 export type { ReloadReport } from './build-from-sources.js';
 
-/** Candidates drawn from each retriever before fusion. */
-const CANDIDATE_DEPTH = 50;
 /** How much deeper candidates are drawn when only papers with code are kept. */
 const HAS_CODE_DEPTH = 3;
 
@@ -236,7 +236,6 @@ export class Engine {
     const dense = snap.nearest(query, depth);
     const lexical = topN(lexicalScores, depth, (label) => snap.isLive(label));
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
-    const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
     const evidence = candidateLabels(dense, lexical).map((label) => {
       const match = matchSentences(query, snap.sentences.get(label));
@@ -245,19 +244,22 @@ export class Engine {
         label,
         dense: denseByLabel.get(label) ?? dot(query, snap.vector(label)),
         sentence: match.topSimilarity,
-        lexical: lexicalByLabel.get(label) ?? 0,
+        lexical: lexicalScores[label]!,
       };
     });
     // Filtered after ranking, so a paper with code keeps the score and order it has unfiltered.
     const ranked = rankCandidates(evidence, weights).filter((c) => !options.hasCode || Boolean(snap.paper(c.label).githubUrl));
     const searched = performance.now();
     const confidence = ranked[0] ? semanticScore(ranked[0], weights) : 0;
+    // A follow-up's lexical scores mix its turns' (follow-up.ts); the question's own maximum is their scale.
+    const maxLexical = snap.bm25.maxScore(text);
+    const fit = relevanceFit(this.config.model.id);
     const results = ranked.slice(offset, offset + k).map((candidate, i) => {
       const paper = snap.paper(candidate.label);
       return {
         ...card(paper),
         rank: offset + i + 1,
-        score: Math.min(1, Math.max(0, candidate.score)),
+        score: relevance({ dense: candidate.dense, sentence: candidate.sentence, coverage: maxLexical > 0 ? Math.min(1, candidate.lexical / maxLexical) : 0 }, fit),
         summary: queryExcerpt(paper.abstract, snap.sentences.get(candidate.label).spans, matches.get(candidate.label)!, questionTerms),
       };
     });

@@ -15,7 +15,10 @@ export interface PaperCard {
 
 export interface AskHit extends PaperCard {
   rank: number;
-  /** Relevance, 0..1. */
+  /**
+   * Estimated chance that the paper is relevant to the question, 0..1 (never 1): calibrated on judged
+   * eval questions, so it compares across results and questions (src/engine/relevance.ts).
+   */
   score: number;
   /** One or two sentences of the abstract that answer the question, best one marked. */
   summary: ExcerptSentence[];

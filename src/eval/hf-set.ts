@@ -37,10 +37,10 @@ export function readHfDays(dir: string): Paper[] {
   return runToEnd(dedupeSteps(parsed));
 }
 
-/** The first `docs` papers, and the questions whose answer is among them (at most `questions`). */
+/** The first `docs` papers, and the questions with an answer among them (at most `questions`). */
 export function limitKnownItems(set: KnownItemSet, limits: { docs?: number; questions?: number }): KnownItemSet {
   const papers = limits.docs === undefined ? set.papers : set.papers.slice(0, limits.docs);
   const kept = new Set(papers.map((p) => p.id));
-  const questions = set.questions.filter((q) => kept.has(q.expected[0]!));
+  const questions = set.questions.filter((q) => q.expected.some((id) => kept.has(id)));
   return { papers, questions: limits.questions === undefined ? questions : questions.slice(0, limits.questions) };
 }

@@ -19,6 +19,12 @@ export interface SciFact {
   claims: Claim[];
 }
 
+/**
+ * The first train claims are held out of tuning (`npm run eval -- --tune`, `--calibrate`): the
+ * quality tests check the model on them, so that check is on data the weights were not chosen by.
+ */
+export const QUALITY_CLAIMS = 40;
+
 /** SciFact's `dev` split is BEIR's test set; `train` is for tuning. */
 export type SciFactSplit = 'dev' | 'train';
 

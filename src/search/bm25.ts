@@ -5,8 +5,16 @@ export interface Scored {
   score: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
+/** Okapi BM25's term-frequency saturation (k1) and length normalization (b). */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+export const BM25_PARAMS: Bm25Params = { k1: 1.2, b: 0.75 };
+
+/** How many times a title's words count, against once for the abstract's: titles name what a paper is about. */
+export const TITLE_REPEATS = 2;
 
 /** Keeps the `n` best of a stream without sorting all of it. */
 export function topN(scores: Float32Array | Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
@@ -36,9 +44,9 @@ export interface Bm25Document {
   abstract: string;
 }
 
-/** A title counts twice, as titles name what a paper is about. */
-function documentTerms(doc: Bm25Document): string[] {
-  return [...terms(doc.title), ...terms(doc.title), ...terms(doc.abstract)];
+function documentTerms(doc: Bm25Document, titleRepeats: number): string[] {
+  const title = terms(doc.title);
+  return [...Array.from({ length: titleRepeats }, () => title).flat(), ...terms(doc.abstract)];
 }
 
 const MAGIC = 'PSBM';
@@ -64,8 +72,8 @@ export class Bm25Segment {
   ) {}
 
   /** Indexes the documents of labels firstLabel, firstLabel + 1, …, one per step (see util/cooperative.ts). */
-  static *buildSteps(firstLabel: number, documents: Iterable<Bm25Document | undefined>): Generator<void, Bm25Segment> {
-    const builder = new Bm25SegmentBuilder(firstLabel);
+  static *buildSteps(firstLabel: number, documents: Iterable<Bm25Document | undefined>, titleRepeats = TITLE_REPEATS): Generator<void, Bm25Segment> {
+    const builder = new Bm25SegmentBuilder(firstLabel, titleRepeats);
     for (const doc of documents) {
       yield;
       builder.add(doc);
@@ -137,7 +145,10 @@ export class Bm25SegmentBuilder {
   private readonly perTerm: { docs: number[]; freqs: number[] }[] = [];
   private readonly lengths: number[] = [];
 
-  constructor(readonly firstLabel: number) {}
+  constructor(
+    readonly firstLabel: number,
+    private readonly titleRepeats = TITLE_REPEATS,
+  ) {}
 
   get nextLabel(): number {
     return this.firstLabel + this.lengths.length;
@@ -145,7 +156,7 @@ export class Bm25SegmentBuilder {
 
   /** Adds the next label's document (undefined: a label without one). */
   add(doc: Bm25Document | undefined): void {
-    this.addTerms(doc ? documentTerms(doc) : []);
+    this.addTerms(doc ? documentTerms(doc, this.titleRepeats) : []);
   }
 
   /**
@@ -237,9 +248,9 @@ export class Bm25Index {
     this.documentCount = count;
   }
 
-  /** A one-segment index of documents by label, all live (tests, evaluation). */
-  static *buildSteps(documents: readonly (Bm25Document | undefined)[]): Generator<void, Bm25Index> {
-    const segment = yield* Bm25Segment.buildSteps(0, documents);
+  /** A one-segment index of documents by label, all live (tests, evaluation, which tunes `titleRepeats`). */
+  static *buildSteps(documents: readonly (Bm25Document | undefined)[], titleRepeats = TITLE_REPEATS): Generator<void, Bm25Index> {
+    const segment = yield* Bm25Segment.buildSteps(0, documents, titleRepeats);
     return new Bm25Index([segment], documents.length, (label) => documents[label] !== undefined);
   }
 
@@ -268,8 +279,15 @@ export class Bm25Index {
     return weights;
   }
 
+  /** The most any document could score for the query (every term at saturation): a scale for scores. */
+  maxScore(query: string, { k1 }: Bm25Params = BM25_PARAMS): number {
+    let max = 0;
+    for (const weight of this.termWeights(query).values()) max += weight * (k1 + 1);
+    return max;
+  }
+
   /** Scores every document for the query; labels index the returned array. */
-  scores(query: string): Float64Array {
+  scores(query: string, { k1, b }: Bm25Params = BM25_PARAMS): Float64Array {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
       const df = this.documentFrequency(word);
@@ -284,8 +302,8 @@ export class Bm25Index {
           const label = docs[i]!;
           if (filter && !this.isLive(label)) continue;
           const tf = freqs[i]!;
-          const norm = K1 * (1 - B + (B * this.lengths[label]!) / this.averageLength);
-          scores[label]! += (idf * tf * (K1 + 1)) / (tf + norm);
+          const norm = k1 * (1 - b + (b * this.lengths[label]!) / this.averageLength);
+          scores[label]! += (idf * tf * (k1 + 1)) / (tf + norm);
         }
       }
     }

@@ -55,6 +55,43 @@ describe('Bm25Index', () => {
     expect(scores[1]).toBeGreaterThan(0);
   });
 
+  it('takes k1 and b per query: b = 0 ignores length, and a larger k1 rewards repeats more', () => {
+    const lengths = buildBm25([
+      { title: 'x', abstract: 'kernel' },
+      { title: 'x', abstract: 'kernel padding padding padding padding padding padding padding' },
+    ]);
+    const noLength = lengths.scores('kernel', { k1: 1.2, b: 0 });
+    expect(noLength[0]).toBeCloseTo(noLength[1]!, 12);
+    const withLength = lengths.scores('kernel', { k1: 1.2, b: 0.75 });
+    expect(withLength[0]).toBeGreaterThan(withLength[1]!);
+    const repeats = buildBm25([
+      { title: 'x', abstract: 'kernel kernel kernel' },
+      { title: 'x', abstract: 'kernel other other' },
+    ]);
+    const ratio = (k1: number) => repeats.scores('kernel', { k1, b: 0 })[0]! / repeats.scores('kernel', { k1, b: 0 })[1]!;
+    expect(ratio(2)).toBeGreaterThan(ratio(0.5));
+  });
+
+  it('bounds every score by maxScore, the sum of the terms at saturation', () => {
+    const query = 'message passing molecules scaling';
+    const max = index.maxScore(query);
+    const scores = index.scores(query);
+    expect(Math.max(...scores)).toBeGreaterThan(0);
+    for (const score of scores) expect(score).toBeLessThan(max);
+    expect(index.maxScore('the of a')).toBe(0);
+  });
+
+  it('counts a title as many times as asked', () => {
+    const pair = [
+      { title: 'Sparse attention', abstract: 'We study kernels.' },
+      { title: 'Kernels', abstract: 'We study sparse attention and sparse attention again.' },
+    ];
+    const once = runToEnd(Bm25Index.buildSteps(pair, 1)).scores('sparse attention');
+    const thrice = runToEnd(Bm25Index.buildSteps(pair, 3)).scores('sparse attention');
+    expect(once[1]).toBeGreaterThan(once[0]!);
+    expect(thrice[0]).toBeGreaterThan(thrice[1]!);
+  });
+
   it('scores nothing for a stopword-only query', () => {
     expect(Array.from(index.scores('what is the of and with using'))).toEqual([0, 0, 0, 0]);
     expect(index.search('the of a', 10)).toEqual([]);
@@ -143,7 +180,7 @@ describe('rankCandidates', () => {
   });
 
   it("'rrf' sums reciprocal ranks, counting the lexical rank only for lexical hits", () => {
-    const ranked = rankCandidates(candidates, weights('rrf'));
+    const ranked = rankCandidates(candidates, weights('rrf', 0, 1));
     // dense ranks: 0→1, 3→2, 1→3, 2→4; lexical ranks: 2→1, 1→2, 3→3, (0 has no lexical hit)
     const expected = new Map([
       [0, 1 / 61],
@@ -153,6 +190,45 @@ describe('rankCandidates', () => {
     ]);
     for (const c of ranked) expect(c.score).toBeCloseTo(expected.get(c.label)!, 12);
     expect(labels(ranked)).toEqual([2, 1, 3, 0]);
+  });
+
+  it("'rrf' weighs the lexical term by `lexical` and offsets ranks by `rrfK`", () => {
+    const ranked = rankCandidates(candidates, { mode: 'rrf', sentence: 0, lexical: 0.5, rrfK: 10 });
+    const expected = new Map([
+      [0, 1 / 11],
+      [1, 1 / 13 + 0.5 / 12],
+      [2, 1 / 14 + 0.5 / 11],
+      [3, 1 / 12 + 0.5 / 13],
+    ]);
+    for (const c of ranked) expect(c.score).toBeCloseTo(expected.get(c.label)!, 12);
+    expect(labels(ranked)).toEqual([3, 1, 2, 0]);
+  });
+
+  it("'fused' with scale minmax takes the convex combination of both scores rescaled to 0..1 over the candidates", () => {
+    const ranked = rankCandidates(candidates, { mode: 'fused', sentence: 0, lexical: 0.5, scale: 'minmax' });
+    // dense .8 .6 .5 .7 → 1, 1/3, 0, 2/3; lexical 0 2 10 1 → 0, .2, 1, .1
+    const expected = new Map([
+      [0, 0.5],
+      [1, 0.5 / 3 + 0.1],
+      [2, 0.5],
+      [3, 1 / 3 + 0.05],
+    ]);
+    for (const c of ranked) expect(c.score).toBeCloseTo(expected.get(c.label)!, 12);
+    expect(labels(ranked)).toEqual([0, 2, 3, 1]);
+  });
+
+  it("'fused' with scale zscore standardizes both scores over the candidates", () => {
+    const ranked = rankCandidates(candidates, { mode: 'fused', sentence: 0, lexical: 0.5, scale: 'zscore' });
+    const z = (values: number[]) => {
+      const mean = values.reduce((s, x) => s + x, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / values.length);
+      return values.map((x) => (x - mean) / sd);
+    };
+    const dense = z(candidates.map((c) => c.dense));
+    const lexical = z(candidates.map((c) => c.lexical));
+    for (const c of ranked) expect(c.score).toBeCloseTo(0.5 * dense[c.label]! + 0.5 * lexical[c.label]!, 12);
+    // Scores are relative to the question's candidates: one candidate alone scores 0 on each.
+    expect(rankCandidates([candidates[0]!], { mode: 'fused', sentence: 0, lexical: 0.5, scale: 'zscore' })[0]!.score).toBe(0);
   });
 
   it('breaks score ties by label in the weighted modes', () => {

@@ -30,7 +30,8 @@ describe('ranking metrics (binary relevance)', () => {
   });
 
   it('known-item scores come from 1-based ranks, Infinity for a miss', () => {
-    expect(knownItemScores([1, 2, 11, Infinity])).toEqual({ hitAt1: 0.25, hitAt10: 0.5, mrrAt10: (1 + 0.5) / 4 });
+    expect(knownItemScores([1, 2, 11, Infinity])).toEqual({ hitAt1: 0.25, hitAt5: 0.5, hitAt10: 0.5, mrrAt10: (1 + 0.5) / 4 });
+    expect(knownItemScores([6, 10]).hitAt5).toBe(0);
     expect(mean([])).toBe(0);
   });
 });

@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { resolveModelId, type RelevanceFit } from '../embedding/models.js';
+import { CANDIDATE_DEPTH, DEFAULT_WEIGHTS } from '../engine/rank.js';
+import { BM25_PARAMS, TITLE_REPEATS } from '../search/bm25.js';
+import { fitRelevance, labelledResults, reliability, topConfidences, type ReliabilityRow } from './calibrate.js';
+import { calibrateThreshold, type Calibration, type EvalQuestion } from './metrics.js';
+import type { Paper } from '../papers/paper.js';
+import { EvidencePool, type JudgedQuestion, type PooledQuestion } from './pool.js';
+import { readSciFact } from './scifact.js';
+import { fixed3, textTable } from './table.js';
+import { tuningQuestions } from './tune.js';
+
+export interface Flagged {
+  flagged: number;
+  of: number;
+}
+
+export interface CalibrationReport {
+  set: 'calibration';
+  model: string;
+  createdAt: string;
+  fittedOn: string[];
+  /** The fit of this model's evidence, and of lexical evidence alone (for models without a fit). */
+  fit: RelevanceFit;
+  lexicalFit: RelevanceFit;
+  /** Top-10 results of the tuning questions (SciFact train, hf ai_summary sample). */
+  train: ReliabilityRow[];
+  /** Top-10 results of SciFact test claims and the held-out hf questions, by the fit of this run. */
+  test: { scifact: ReliabilityRow[]; questions?: ReliabilityRow[] };
+  /** The low-confidence threshold that best separates SciFact train claims from the out-of-domain questions. */
+  lowConfidence: Calibration & {
+    configured: number;
+    /** Questions flagged with the threshold chosen here. */
+    scifactTest: Flagged;
+    outOfDomainScifact: Flagged;
+    hfQuestions?: Flagged;
+    outOfDomainHf?: Flagged;
+  };
+}
+
+const judged = (questions: readonly EvalQuestion[]): JudgedQuestion[] => questions.map((q) => ({ text: q.question, relevant: new Set(q.expected) }));
+const unjudged = (questions: readonly string[]): JudgedQuestion[] => questions.map((text) => ({ text, relevant: new Set() }));
+
+function flagged(confidences: readonly number[], threshold: number): Flagged {
+  return { flagged: confidences.filter((c) => c < threshold).length, of: confidences.length };
+}
+
+/**
+ * Fits the shown relevance on the tuning questions and chooses the low-confidence threshold on
+ * SciFact train against the out-of-domain questions; the test sets are only reported.
+ */
+interface PooledParts {
+  train: PooledQuestion[];
+  test: PooledQuestion[];
+  ood: PooledQuestion[];
+  ids: readonly (string | null)[];
+}
+
+/** One set's tuning, test and out-of-domain questions, pooled as the engine pools them. */
+async function pooledParts(set: string, model: string, papers: readonly Paper[], parts: readonly JudgedQuestion[][]): Promise<PooledParts> {
+  const [train, test, ood] = parts as [JudgedQuestion[], JudgedQuestion[], JudgedQuestion[]];
+  const pool = await EvidencePool.forSet(set, model, papers, [...train, ...test, ...ood]);
+  try {
+    const all = pool.pools({ bm25: BM25_PARAMS, titleRepeats: TITLE_REPEATS, depth: CANDIDATE_DEPTH });
+    return { train: all.slice(0, train.length), test: all.slice(train.length, train.length + test.length), ood: all.slice(train.length + test.length), ids: pool.ids };
+  } finally {
+    pool.close();
+  }
+}
+
+export async function runCalibration(options: {
+  model: string;
+  realworld: string;
+  /** Whether to use the hf build too (it takes long to build the first time). */
+  hf: boolean;
+  hfSample: number;
+  hfQuestions: readonly EvalQuestion[];
+  outOfDomain: readonly string[];
+  configuredThreshold: number;
+}): Promise<CalibrationReport> {
+  const questions = tuningQuestions(options.realworld, options.hfSample);
+  const sciTest = readSciFact(join(options.realworld, 'scifact'), 'dev').claims.map((c): JudgedQuestion => ({ text: c.text, relevant: c.relevant }));
+  const ood = unjudged(options.outOfDomain);
+  const sci = await pooledParts('scifact', options.model, questions.sci.papers, [questions.sci.questions, sciTest, ood]);
+  const hf = options.hf ? await pooledParts('hf', options.model, questions.hf.papers, [questions.hf.questions, judged(options.hfQuestions), ood]) : undefined;
+
+  const weights = DEFAULT_WEIGHTS;
+  const trainSets = [labelledResults(sci.train, sci.ids, weights), ...(hf ? [labelledResults(hf.train, hf.ids, weights)] : [])];
+  const fit = fitRelevance(trainSets);
+  const lexicalFit = fitRelevance(trainSets, ['coverage']);
+  const confidence = (pooled: readonly PooledQuestion[]) => topConfidences(pooled, weights);
+  const calibration = calibrateThreshold(confidence(sci.train), confidence(sci.ood));
+  const { threshold } = calibration;
+  return {
+    set: 'calibration',
+    model: resolveModelId(options.model),
+    createdAt: new Date().toISOString(),
+    fittedOn: hf ? ['scifact', 'hf'] : ['scifact'],
+    fit,
+    lexicalFit,
+    train: reliability(trainSets.flat(), fit),
+    test: {
+      scifact: reliability(labelledResults(sci.test, sci.ids, weights), fit),
+      questions: hf ? reliability(labelledResults(hf.test, hf.ids, weights), fit) : undefined,
+    },
+    lowConfidence: {
+      ...calibration,
+      configured: options.configuredThreshold,
+      scifactTest: flagged(confidence(sci.test), threshold),
+      outOfDomainScifact: flagged(confidence(sci.ood), threshold),
+      hfQuestions: hf && flagged(confidence(hf.test), threshold),
+      outOfDomainHf: hf && flagged(confidence(hf.ood), threshold),
+    },
+  };
+}
+
+export function calibrationTable(report: CalibrationReport): string {
+  const rows = (r: ReliabilityRow[]) => r.map((b) => [b.bucket, String(b.results), fixed3(b.predicted), fixed3(b.observed)]);
+  const head = ['predicted', 'results', 'mean predicted', 'observed relevant'];
+  const { lowConfidence: lc } = report;
+  const share = (f?: Flagged) => (f ? `${f.flagged}/${f.of}` : '-');
+  return [
+    `Calibration, model ${report.model}`,
+    `relevance fit: ${JSON.stringify(report.fit)}; lexical only: ${JSON.stringify(report.lexicalFit)}`,
+    '',
+    `train (${report.fittedOn.join(' + ')}, top 10 of each question):`,
+    textTable(head, rows(report.train)),
+    '',
+    'test, SciFact test claims (top 10; unjudged papers count as not relevant):',
+    textTable(head, rows(report.test.scifact)),
+    '',
+    ...(report.test.questions ? ['test, held-out hf questions (top 10; one or two answers each):', textTable(head, rows(report.test.questions)), ''] : []),
+    `low-confidence threshold chosen on SciFact train vs out-of-domain: ${lc.threshold.toFixed(3)} (configured ${lc.configured})`,
+    `flagged: SciFact test ${share(lc.scifactTest)}, out-of-domain on SciFact ${share(lc.outOfDomainScifact)}, ` +
+      `hf questions ${share(lc.hfQuestions)}, out-of-domain on hf ${share(lc.outOfDomainHf)}`,
+  ].join('\n');
+}
