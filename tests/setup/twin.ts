@@ -41,13 +41,13 @@ export async function pollFor<T>(read: () => Promise<T | undefined>, what: strin
 }
 
 /** The message an interaction produced (reply, or deferred reply once edited), once it satisfies `ready`. */
-export async function replyTo(t: TwinBot, interactionId: string, ready: (m: APIMessage) => boolean = () => true): Promise<APIMessage> {
+export async function replyTo(t: TwinBot, interactionId: string, ready: (m: APIMessage) => boolean = () => true, timeoutMs?: number): Promise<APIMessage> {
   return pollFor(async () => {
     const row = await t.channel.getInteractionResponse(interactionId);
     if (!row?.messageId) return undefined;
     const message = (await t.channel.getMessages()).find((m) => m.id === row.messageId);
     return message && ready(message) ? message : undefined;
-  }, `the reply to interaction ${interactionId}`);
+  }, `the reply to interaction ${interactionId}`, timeoutMs);
 }
 
 export interface CallbackData {
