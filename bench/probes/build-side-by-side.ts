@@ -1,8 +1,8 @@
 /**
  * Times full index builds of the same sources by two checkouts of paperscout, in one run on one machine:
  *   tsx bench/probes/build-side-by-side.ts --base <checkout> [--sources <dir>] [--days <n>] [--order base,ours] [--env K=V …]
- * Each build is `node <checkout>/dist/cli/main.js index build` in a fresh data folder (so no vector
- * comes from an embedding cache), under /usr/bin/time for wall and CPU seconds. The checkouts must be
+ * Each build is timed-build.ts (Engine.open with `<checkout>/dist`) in a fresh data folder (so no
+ * vector comes from an embedding cache), under /usr/bin/time for wall and CPU seconds. The checkouts must be
  * compiled (`npx tsc -p .` in each). `--days n` builds the first n files of the sources folder only.
  * Prints one JSON line per build, then the ratio of the mean wall times.
  */
@@ -38,14 +38,15 @@ function sourcesDir(): string {
 
 const sources = sourcesDir();
 const extraEnv = Object.fromEntries(values.env.map((pair) => pair.split('=', 2) as [string, string]));
-const runs: { checkout: string; wallS: number; cpuS: number; papers: number; papersPerS: number }[] = [];
+const runs: { checkout: string; wallS: number; cpuS: number; buildS: number; papers: number; papersPerS: number }[] = [];
 for (const [i, name] of values.order.split(',').entries()) {
   const checkout = checkouts[name];
   if (!checkout) throw new Error(`--order names ${name}; known: ${Object.keys(checkouts).join(', ')}`);
   const dataDir = join(work, `data-${i}-${name}`);
   const timing = join(work, `time-${i}`);
-  const output = execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timing, process.execPath, join(checkout, 'dist/cli/main.js'), 'index', 'build'], {
-    cwd: checkout,
+  const runner = join(ours, 'bench/probes/timed-build.ts');
+  const output = execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timing, process.execPath, '--import', 'tsx', runner, checkout], {
+    cwd: ours,
     env: {
       ...process.env,
       PAPERSCOUT_DATA_DIR: dataDir,
@@ -61,10 +62,10 @@ for (const [i, name] of values.order.split(',').entries()) {
     maxBuffer: 64 << 20,
   });
   const [wall, user, system] = readFileSync(timing, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
-  const papers = Number(/(\d[\d,]*) papers/.exec(output)?.[1]?.replace(/,/g, '') ?? NaN);
-  const run = { checkout: name, wallS: wall, cpuS: user + system, papers, papersPerS: papers / wall };
+  const { buildMs, papers } = JSON.parse(output.trim().split('\n').at(-1)!) as { buildMs: number; papers: number };
+  const run = { checkout: name, wallS: wall, cpuS: user + system, buildS: buildMs / 1000, papers, papersPerS: papers / wall };
   runs.push(run);
-  process.stdout.write(`${JSON.stringify({ ...run, report: output.trim().split('\n').slice(-3) })}\n`);
+  process.stdout.write(`${JSON.stringify(run)}\n`);
   rmSync(dataDir, { recursive: true, force: true });
 }
 const mean = (name: string) => {

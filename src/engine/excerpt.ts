@@ -45,7 +45,7 @@ export interface SentenceSignals {
 }
 
 /** Weights of the marked-sentence score, tuned on SciFact train (`npm run eval -- --set scifact --split train`). */
-export const MARK_WEIGHTS = { dense: 1, lexical: 0.4, role: 0.2, position: 0.4, length: 0.05 };
+export const MARK_WEIGHTS = { dense: 1, lexical: 0.6, role: 0.2, position: 0.4, length: 0.05 };
 export type MarkWeights = typeof MARK_WEIGHTS;
 
 // Cue phrases of a sentence that reports what was found, and of one that sets the scene.
