@@ -19,7 +19,8 @@ export interface BenchReport {
   sections: Section[];
 }
 
-const number = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const number = (value: number, digits?: number) =>
+  digits !== undefined ? value.toFixed(digits) : Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 function targetText(target: Target | undefined, value: number): string {
   if (!target) return '';
@@ -28,7 +29,7 @@ function targetText(target: Target | undefined, value: number): string {
 
 function figureRow(f: Figure): string {
   const spread = f.p25 !== undefined && f.p75 !== undefined && f.runs && f.runs > 1 ? `${number(f.p25)}–${number(f.p75)}` : '';
-  return `| ${f.name} | ${number(f.median)} ${f.unit} | ${spread} | ${f.runs ?? ''} | ${targetText(f.target, f.median)} | ${f.note ?? ''} |`;
+  return `| ${f.name} | ${number(f.median, f.digits)} ${f.unit} | ${spread} | ${f.runs ?? ''} | ${targetText(f.target, f.median)} | ${f.note ?? ''} |`;
 }
 
 export function markdown(report: BenchReport): string {
@@ -70,7 +71,7 @@ export function markdown(report: BenchReport): string {
 export function summaryRows(report: BenchReport): string[] {
   const rows: string[] = [];
   for (const section of report.sections) {
-    for (const f of section.figures) if (f.target) rows.push(`| ${f.name} | ${number(f.median)} ${f.unit} | ${targetText(f.target, f.median)} |`);
+    for (const f of section.figures) if (f.target) rows.push(`| ${f.name} | ${number(f.median, f.digits)} ${f.unit} | ${targetText(f.target, f.median)} |`);
     for (const c of section.comparisons ?? []) if (c.target) rows.push(`| ${c.name} | ${c.ratio.toFixed(2)}× | ${targetText(c.target, c.ratio)} |`);
   }
   return rows;

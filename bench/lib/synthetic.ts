@@ -147,6 +147,8 @@ const PAPERS_PER_FILE = 100_000;
 /**
  * Writes a synthetic corpus of `size` papers (sources as JSONL files under `<dir>/sources`, vectors
  * into the embedding cache of `<dir>/data`), unless it is already there. Returns the engine config.
+ * Each file of 100,000 papers has a seed of its own (the first one the corpus's, as it always had),
+ * and is marked done once written with its vectors, so a run cut short resumes where it stopped.
  */
 export async function writeCorpus(root: string, dir: string, size: number, seed: readonly SeedPaper[], log: (line: string) => void): Promise<EngineConfig> {
   const sources = join(dir, 'sources');
@@ -160,9 +162,13 @@ export async function writeCorpus(root: string, dir: string, size: number, seed:
   mkdirSync(sources, { recursive: true });
   const cache = EmbeddingCache.open(cacheDir, dimension);
   const vocabulary = [...new Set(seed.flatMap((p) => p.abstract.split(/\s+/)).filter((w) => /^[a-z]{4,}$/.test(w)))];
-  const random = prng(size);
   try {
     for (let start = 0; start < size; start += PAPERS_PER_FILE) {
+      const chunk = start / PAPERS_PER_FILE;
+      const name = `synthetic-${String(chunk).padStart(3, '0')}.jsonl`;
+      const written = join(sources, `${name}.done`);
+      if (existsSync(written)) continue;
+      const random = prng(chunk ? size * 1000 + chunk : size);
       const lines: string[] = [];
       const vectors = new Map<string, Float32Array>();
       for (let i = start; i < Math.min(size, start + PAPERS_PER_FILE); i++) {
@@ -171,7 +177,8 @@ export async function writeCorpus(root: string, dir: string, size: number, seed:
         for (const [hash, vector] of synthetic.vectors) vectors.set(hash, vector);
       }
       await cache.add(vectors);
-      writeFileSync(join(sources, `synthetic-${String(start / PAPERS_PER_FILE).padStart(3, '0')}.jsonl`), `${lines.join('\n')}\n`);
+      writeFileSync(join(sources, name), `${lines.join('\n')}\n`);
+      writeFileSync(written, new Date().toISOString());
       log(`  synthetic corpus ${size}: ${Math.min(size, start + PAPERS_PER_FILE)} papers written`);
     }
   } finally {

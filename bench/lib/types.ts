@@ -10,6 +10,8 @@ export interface Figure {
   /** The goal from the issue, shown next to the measured value. */
   target?: Target;
   note?: string;
+  /** Decimals to show, where the default (fewer as values grow) would round a fraction onto its target. */
+  digits?: number;
 }
 
 export interface Target {

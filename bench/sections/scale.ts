@@ -95,6 +95,7 @@ export function scaleSection(points: readonly ScalePoint[], coldStarts: Readonly
       name: `HNSW recall@10 of the stored graph at ${r.size} (ef ${r.ef})`,
       unit: '',
       median: r.recall,
+      digits: 4,
       runs: 1,
       target: r.size >= 100_000 ? { op: '>=', value: 0.99 } : undefined,
       note: `${r.more.recall.toFixed(4)} at ef ${r.more.ef}; search p95 ${r.p95Ms.toFixed(2)} ms`,

@@ -17,7 +17,7 @@ import type { ScalePoint } from './query.js';
  */
 export async function startupSection(ctx: BenchContext, points: readonly ScalePoint[], seed: readonly SeedPaper[]): Promise<{ section: Section; coldStarts: Map<number, number> }> {
   const reloadPoint = points.filter((p) => p.size <= 100_000).at(-1) ?? points[0]!;
-  const label = reloadPoint.size === 100_000 ? 'at 100k' : `at ${reloadPoint.size} (largest run up to 100k)`;
+  const label = reloadPoint.size === 100_000 ? 'at 100k' : reloadPoint.size > 100_000 ? `at ${reloadPoint.size}` : `at ${reloadPoint.size} (largest run up to 100k)`;
   const coldStarts = new Map<number, number>();
   const figures: Figure[] = [];
   for (const point of points) {

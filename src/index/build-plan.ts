@@ -64,6 +64,8 @@ export interface PlanBase {
   labelById: ReadonlyMap<string, number>;
 }
 
+const DIGEST_BATCH = 4096;
+
 // Deleted labels still cost memory and search time; past this share the graph is rebuilt.
 const MAX_DELETED_SHARE = 0.2;
 
@@ -86,6 +88,7 @@ export function preparePaper(paper: Paper): PreparedPaper {
  */
 export class Planner {
   private readonly digest = createHash('sha256');
+  private readonly digesting: string[] = [];
   private readonly decisions: Decision[] = [];
   private readonly previousLabels: number[] = [];
   private readonly carried: Uint8Array;
@@ -101,7 +104,8 @@ export class Planner {
 
   add(entry: SourceEntry): void {
     const hash = entry.recordHash;
-    this.digest.update(hash).update('\n');
+    this.digesting.push(hash);
+    if (this.digesting.length === DIGEST_BATCH) this.flushDigest();
     const label = this.previous?.labelById.get(entry.id);
     if (label === undefined) {
       this.counts.added++;
@@ -119,6 +123,7 @@ export class Planner {
   }
 
   finish(hnsw: { m: number; efConstruction: number }): BuildPlan {
+    this.flushDigest();
     const digest = this.digest.digest('hex');
     const { previous } = this;
     if (previous && !this.force && previous.manifest.corpusDigest === digest) return { unchanged: true, digest };
@@ -154,6 +159,12 @@ export class Planner {
       hnsw: incremental ? previous!.manifest.hnsw : { m: hnsw.m, efConstruction: hnsw.efConstruction },
       counts,
     };
+  }
+
+  /** Record hashes reach the digest in batches: one update per hash costs more than the hashing. */
+  private flushDigest(): void {
+    if (this.digesting.length) this.digest.update(`${this.digesting.join('\n')}\n`);
+    this.digesting.length = 0;
   }
 
   private carry(decision: Decision, label: number): void {

@@ -106,7 +106,8 @@ async function embedMissing(
 async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick): Promise<{ papers: number; texts: number }> {
   const missing = new Map<string, PreparedPaper>();
   let i = 0;
-  for await (const entry of options.papers.each()) {
+  if (!plan.fresh) return { papers: 0, texts: 0 };
+  for (const entry of options.papers.each()) {
     if (plan.decisions[i++] !== Decision.Fresh) continue;
     const prepared = preparePaper(entry.paper());
     if (lacksVectors(options.cache, prepared)) missing.set(prepared.contentHash, prepared);
@@ -143,7 +144,7 @@ async function writeGeneration(plan: ChangePlan, dir: string, vector: (hash: str
     let i = 0;
     let done = 0;
     onProgress?.({ phase: 'indexing', done: 0, total: plan.fresh });
-    for await (const entry of options.papers.each()) {
+    for (const entry of options.papers.each()) {
       const decision = plan.decisions[i]!;
       const label = plan.labels[i++]!;
       if (decision === Decision.Kept) set.catalog.keep(label);
@@ -182,7 +183,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   // Every long loop yields now and then: the bot keeps answering while a large index is rebuilt.
   const tick = cooperative();
   const planner = new Planner(previous, options.force);
-  for await (const entry of papers.each()) {
+  for (const entry of papers.each()) {
     planner.add(entry);
     await tick();
   }

@@ -155,10 +155,19 @@ export class Catalog {
     return { segment: this.columns.segment[label]!, offset: this.columns.offset[label]!, length: this.columns.length[label]! };
   }
 
-  /** The raw bytes of one label's text column, for copying into the next catalog. */
+  /** The raw bytes of one label's text column. */
   rawText(column: TextColumn, label: number): Buffer {
-    const { ends, bytes } = this.columns.texts[column];
-    return bytes.subarray(label ? ends[label - 1]! : 0, ends[label]!);
+    return this.rawTexts(column, label, label + 1);
+  }
+
+  /** The raw bytes of a text column for labels from … up to (not including) `to`, for copying into the next catalog. */
+  rawTexts(column: TextColumn, from: number, to: number): Buffer {
+    return this.columns.texts[column].bytes.subarray(this.textOffset(column, from), this.textOffset(column, to));
+  }
+
+  /** Where a label's text starts in a column (its end, for the label after the last). */
+  textOffset(column: TextColumn, label: number): number {
+    return label ? this.columns.texts[column].ends[label - 1]! : 0;
   }
 
   rawHashes(label: number): Uint8Array {
@@ -283,8 +292,18 @@ export class CatalogBuilder {
       const ends = new Uint32Array(labels);
       const bytes = new ByteSink();
       for (let label = 0; label < labels; label++) {
-        if (this.origin[label] === 1) bytes.push(this.previous!.rawText(column, label));
-        else if (this.origin[label] === 2) {
+        if (this.origin[label] === 1) {
+          // A run of kept labels is one copy of the previous catalog's bytes.
+          let end = label;
+          while (end + 1 < labels && this.origin[end + 1] === 1) end++;
+          const start = bytes.length;
+          const from = this.previous!.textOffset(column, label);
+          bytes.push(this.previous!.rawTexts(column, label, end + 1));
+          for (let l = label; l <= end; l++) ends[l] = start + this.previous!.textOffset(column, l + 1) - from;
+          label = end;
+          continue;
+        }
+        if (this.origin[label] === 2) {
           const row = this.row[label]!;
           bytes.push(this.sinks[column].bytes.subarray(row ? this.sinkEnds[column][row - 1]! : 0, this.sinkEnds[column][row]!));
         }

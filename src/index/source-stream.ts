@@ -184,19 +184,49 @@ export async function openSources(paths: readonly string[], cacheDir: string, to
     files: listed.files,
     count: first.length,
     ...counts,
-    async *each(): AsyncGenerator<SourceEntry> {
+    *each(): Generator<SourceEntry> {
       for (let slot = 0; slot < first.length; slot++) {
         const whole = merged.get(slot);
-        if (whole) yield { id: whole.paper.id, recordHash: whole.hash, paper: () => whole.paper };
-        else {
-          const ref = first[slot]!;
-          const { keys, at } = reader.locate(ref);
-          yield { id: keys.ids[at]!, recordHash: keys.hashes[at]!, paper: () => reader.paper(ref) };
-        }
+        yield whole ? new MergedEntry(whole.paper, whole.hash) : new RecordEntry(reader, first[slot]!);
       }
     },
     close: () => reader.close(),
   };
+}
+
+/** A paper of several records, merged in memory. */
+class MergedEntry implements SourceEntry {
+  readonly id: string;
+
+  constructor(
+    private readonly record: Paper,
+    readonly recordHash: string,
+  ) {
+    this.id = record.id;
+  }
+
+  paper(): Paper {
+    return this.record;
+  }
+}
+
+/** A paper of one record, read from its file's records when asked for. */
+class RecordEntry implements SourceEntry {
+  readonly id: string;
+  readonly recordHash: string;
+
+  constructor(
+    private readonly reader: RecordReader,
+    private readonly index: number,
+  ) {
+    const { keys, at } = reader.locate(index);
+    this.id = keys.ids[at]!;
+    this.recordHash = keys.hashes[at]!;
+  }
+
+  paper(): Paper {
+    return this.reader.paper(this.index);
+  }
 }
 
 /** Removes cache entries of files no longer among the sources, and temporary files a crash left. */
