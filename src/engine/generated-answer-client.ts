@@ -1,5 +1,6 @@
 import type { AnswerLlmConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { readBoundedText } from '../util/bounded-body.js';
 import { answerPrompt, answerSources, checkGeneratedAnswer, type Verdict } from './generated-answer.js';
 import type { AskResult } from './results.js';
 
@@ -16,19 +17,6 @@ export interface GenerateOptions {
 
 /** A failure that becomes the reason an answer was dropped. */
 class Dropped extends Error {}
-
-/** The body as text, counted as it streams, so an oversized one is refused before it fills memory. */
-async function readBounded(response: Response): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    // Leaving the loop cancels the stream.
-    if (size > MAX_RESPONSE_BYTES) throw new Dropped(`the response is larger than ${MAX_RESPONSE_BYTES / 1024} KiB`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** What an OpenAI-compatible error body says, if it says anything: `{error: {message}}` or `{error: "…"}`. */
 function serverMessage(body: string): string {
@@ -68,7 +56,7 @@ async function complete(config: AnswerLlmConfig, result: AskResult, timeoutMs: n
   try {
     // The timeout covers the whole exchange, the body included. A redirect is refused: the key stays with this server.
     const response = await fetch(`${config.url}/chat/completions`, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await readBounded(response);
+    const text = await readBoundedText(response, MAX_RESPONSE_BYTES, () => new Dropped(`the response is larger than ${MAX_RESPONSE_BYTES / 1024} KiB`));
     if (!response.ok) throw new Dropped(`the server answered HTTP ${response.status}${serverMessage(text)}`);
     return replyText(text);
   } catch (error) {

@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { FetchError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { readBoundedText } from '../util/bounded-body.js';
 import { formatRetryNotice, formatWait, retryWaitMs, type RetryNotice } from './retry.js';
 
 /** How the Hugging Face API is asked: every wait and every body is bounded. */
@@ -63,7 +64,7 @@ async function get(url: string, options: HttpOptions, signal: AbortSignal): Prom
   }
 }
 
-/** The body as text, streamed and counted, so an oversized one is refused before it fills memory. */
+/** The body as text, refused past `maxBytes` whether declared or read. */
 async function readBody(response: Response, url: string, maxBytes: number): Promise<string> {
   const bound = `${megabytes(maxBytes)} (HF_MAX_RESPONSE_MB); refused`;
   const declared = Number(response.headers.get('content-length'));
@@ -71,15 +72,7 @@ async function readBody(response: Response, url: string, maxBytes: number): Prom
     await response.body?.cancel();
     throw refuse(`response from ${url} declares ${declared} bytes, more than ${bound}`);
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    // Leaving the loop cancels the stream.
-    if (size > maxBytes) throw refuse(`response from ${url} is larger than ${bound}`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return readBoundedText(response, maxBytes, () => refuse(`response from ${url} is larger than ${bound}`));
 }
 
 /** One attempt: HTTP errors worth retrying (429, 5xx, timeouts, network, malformed JSON) throw a FetchError. */
