@@ -169,8 +169,11 @@ export interface TwinBot {
   channelId: string;
   /** A second text channel, for daily posts. */
   dailyChannelId: string;
-  /** Stops the bot and starts a new one on the same data and twin, as a process restart would. */
-  restartBot(): Promise<void>;
+  /**
+   * Stops the bot and starts a new one on the same data and twin, as a process restart would;
+   * `whileDown` runs in between, as a command run while the bot is stopped.
+   */
+  restartBot(whileDown?: () => Promise<void>): Promise<void>;
   /** Every request the bot sent to the twin, with its JSON body, in arrival order. */
   requests: RecordedRequest[];
   faults: InjectedFault[];
@@ -196,8 +199,9 @@ export async function startTwinBot(options: TwinBotOptions): Promise<TwinBot> {
     engine,
     channelId: t.channelId,
     dailyChannelId: t.dailyChannelId,
-    async restartBot() {
+    async restartBot(whileDown) {
       await harness.bot.stop();
+      await whileDown?.();
       harness.bot = await start();
     },
     requests: t.requests,

@@ -103,6 +103,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   }
   const readyClient = client as Client<true>;
   log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.stats().papers }, 'bot ready');
+  const caughtUp = context.watches.catchUp().catch((error: unknown) => log.error({ err: error }, 'catching up on papers indexed while the bot was down failed'));
   const daily = new DailyService({ client, engine, state, watches: context.watches, taste: context.taste, feed, dataDir, log, now });
   const interval = options.dailyIntervalMs ?? 60_000;
   if (interval > 0) daily.start(interval);
@@ -119,7 +120,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       onStep('the daily routine');
       await dailyStopped;
       onStep('replies in flight');
-      await Promise.allSettled(inFlight);
+      await Promise.allSettled([...inFlight, caughtUp]);
       onStep('disconnecting from Discord');
       await client.destroy();
       onStep('saving the bot state');

@@ -157,6 +157,18 @@ describe('watches', () => {
     expect(state.watches.matches([channel.id], ['p2'])).toEqual([]);
     expect(state.watches.remove(channel.id)).toBe(false);
   });
+
+  it('remembers which papers the watches were matched against, across a reopen', () => {
+    const dir = tempDir();
+    const state = BotState.open(dir, quietLogger());
+    expect(state.watches.hasWatchedPapers()).toBe(false);
+    expect(state.watches.unwatched(['p1', 'p2'])).toEqual(['p1', 'p2']);
+    state.watches.markWatched(['p1', 'p1']);
+    state.close();
+    const reopened = BotState.open(dir, quietLogger());
+    expect(reopened.watches.hasWatchedPapers()).toBe(true);
+    expect(reopened.watches.unwatched(['p3', 'p1', 'p2'])).toEqual(['p3', 'p2']);
+  });
 });
 
 describe('votes', () => {

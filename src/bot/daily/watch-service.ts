@@ -20,22 +20,44 @@ export interface WatchServiceDeps {
  * the matches kept, so a digest or a question never pays for them; members' matches go out by DM.
  */
 export class WatchService {
+  /** Matching and sending take turns, so two runs never send the same pending DM. */
+  private turn: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: WatchServiceDeps) {}
 
-  /** Reloads the index, then matches every watch against the papers that were not in it before. */
+  /** Reloads the index, then matches every watch against the papers it has not been matched against. */
   async reload(options: { onProgress?: (progress: BuildProgress) => void } = {}): Promise<ReloadReport> {
-    const { engine, log } = this.deps;
-    const before = new Set(engine.titles().map((t) => t.id));
+    const { engine, state } = this.deps;
+    // Without a record yet, the papers indexed before this reload count as seen: only what it adds is new.
+    if (!state.watches.hasWatchedPapers()) state.watches.markWatched(engine.titles().map((t) => t.id));
     const report = await engine.reload(options);
-    const added = engine.titles().map((t) => t.id).filter((id) => !before.has(id));
-    try {
-      await this.match(this.deps.state.watches.all(), added, true);
-      await this.deliver();
-    } catch (error) {
-      // The index is updated either way; a failed match is logged, not a failed reload.
-      log.error({ err: error, papers: added.length }, 'matching the new papers against topic watches failed');
-    }
+    await this.catchUp();
     return report;
+  }
+
+  /**
+   * Matches every watch against the indexed papers it has not seen, and sends what is pending. Run at
+   * start, it finds the papers a `paperscout fetch` or `ingest` indexed while the bot was down. On a
+   * database that has never matched (a new bot, or one just upgraded), the index as it is counts as
+   * seen: a member hears of papers that arrive after they asked.
+   */
+  catchUp(): Promise<void> {
+    const run = this.turn.then(async () => {
+      const { engine, state, log } = this.deps;
+      const indexed = engine.titles().map((t) => t.id);
+      if (!state.watches.hasWatchedPapers()) return state.watches.markWatched(indexed);
+      const fresh = state.watches.unwatched(indexed);
+      try {
+        await this.match(state.watches.all(), fresh, true);
+        state.watches.markWatched(fresh);
+        await this.deliver();
+      } catch (error) {
+        // The index is updated either way; a failed match is logged and tried again on the next run.
+        log.error({ err: error, papers: fresh.length }, 'matching the new papers against topic watches failed');
+      }
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   /**

@@ -69,6 +69,10 @@ export const MIGRATIONS: readonly Migration[] = [
         ask_visibility TEXT CHECK (ask_visibility IN ('public', 'private'))
       ) STRICT;`,
   },
+  {
+    name: 'the papers topic watches were matched against (to catch up on papers indexed while the bot was down)',
+    sql: `CREATE TABLE watched_papers (paper_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;`,
+  },
 ];
 
 export function schemaVersion(sql: Sql): number {

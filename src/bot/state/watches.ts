@@ -121,6 +121,26 @@ export class WatchStore {
     return rows.map(matchOf);
   }
 
+  /** Whether any paper was ever matched against the watches (false on a new or just upgraded database). */
+  hasWatchedPapers(): boolean {
+    return this.db.sql.prepare('SELECT 1 FROM watched_papers LIMIT 1').get() !== undefined;
+  }
+
+  /** The papers among these that the watches have not been matched against yet, in the order given. */
+  unwatched(paperIds: readonly string[]): string[] {
+    const watched = new Set((this.db.sql.prepare('SELECT paper_id FROM watched_papers').all() as { paper_id: string }[]).map((r) => r.paper_id));
+    return paperIds.filter((id) => !watched.has(id));
+  }
+
+  /** Records that the watches have been matched against these papers, in one transaction. */
+  markWatched(paperIds: readonly string[]): void {
+    if (!paperIds.length) return;
+    this.db.change(() => {
+      const put = this.db.sql.prepare('INSERT OR IGNORE INTO watched_papers (paper_id) VALUES (?)');
+      for (const id of paperIds) put.run(id);
+    });
+  }
+
   /** Matches of DM watches not sent yet, oldest watch first. */
   undelivered(): WatchMatch[] {
     return (this.db.sql.prepare('SELECT * FROM matches WHERE delivered = 0 ORDER BY watch_id, strength DESC, paper_id').all() as MatchRow[]).map(matchOf);
