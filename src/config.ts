@@ -300,6 +300,7 @@ const feedEnv = z.object({
   HF_HUB_API_BASE: z.string().url().default('https://huggingface.co'),
   HF_HUB_TIMEOUT_SECONDS: int(1, 60).default(5),
   HF_HUB_CACHE_HOURS: int(0, 24 * 365).default(24),
+  HF_HUB_OFFLINE: bool.optional(),
 });
 
 export interface FeedConfig {
@@ -337,6 +338,8 @@ export interface HubConfig {
   timeoutMs: number;
   /** How long a paper's lists are kept in `data/hub/` before they are asked again, in ms (HF_HUB_CACHE_HOURS). Default: 24 h. */
   cacheMs: number;
+  /** Never ask the Hub; show only what `data/hub/` holds, however old (HF_HUB_OFFLINE, as Hugging Face's own tools read it). Default: false. */
+  offline: boolean;
 }
 
 export function loadFeedConfig(env: Env = process.env): FeedConfig {
@@ -352,7 +355,7 @@ export function loadFeedConfig(env: Env = process.env): FeedConfig {
     refreshDays: e.REFRESH_DAYS,
     postTime: e.DAILY_POST_TIME,
     backfillDelayMs: e.HF_BACKFILL_DELAY_MS,
-    hub: { apiBase: e.HF_HUB_API_BASE.replace(/\/+$/, ''), timeoutMs: e.HF_HUB_TIMEOUT_SECONDS * 1000, cacheMs: e.HF_HUB_CACHE_HOURS * 3_600_000 },
+    hub: { apiBase: e.HF_HUB_API_BASE.replace(/\/+$/, ''), timeoutMs: e.HF_HUB_TIMEOUT_SECONDS * 1000, cacheMs: e.HF_HUB_CACHE_HOURS * 3_600_000, offline: Boolean(e.HF_HUB_OFFLINE) },
   };
 }
 

@@ -15,7 +15,8 @@ export type FoundResources = Extract<ResourcesLookup, { status: 'found' }>;
 
 /**
  * The models, datasets and Spaces citing a paper: from `data/hub/` while fresh, else from the Hub
- * (through the retrying client, with bounded waits), else whatever is stored, however old. Never throws.
+ * (through the retrying client, with bounded waits; never with HF_HUB_OFFLINE), else whatever is
+ * stored, however old. Never throws.
  */
 export class ResourceFinder {
   private quietUntil = 0;
@@ -49,6 +50,7 @@ export class ResourceFinder {
       const stored = readCachedResources(this.dataDir, arxivId);
       return stored ? { status: 'found', ...stored, stale: true } : { status: 'unavailable', reason };
     };
+    if (this.hub.offline) return fallback('HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked');
     if (this.now() < this.quietUntil) return fallback('the Hugging Face Hub did not answer a moment ago');
     try {
       const resources = await fetchHubResources(arxivId, hubHttpOptions(this.hub, this.log));

@@ -47,6 +47,18 @@ describe('the models, datasets and Spaces citing a paper', () => {
     expect(readdirSync(join(dataDir, 'hub'))).toEqual([`${PAPER}.json`]);
   });
 
+  it('never asks the Hub with HF_HUB_OFFLINE, and shows what data/hub/ holds, however old', async () => {
+    hub = await startHubServer(citing);
+    const online = finder(hub.url);
+    await online.finder.find(PAPER);
+    const asked = hub.requests.length;
+    const config = loadFeedConfig({ HF_HUB_API_BASE: hub.url, HF_HUB_OFFLINE: '1' }).hub;
+    const offline = new ResourceFinder(config, online.dataDir, online.capture.log, () => Date.parse('2026-03-12T10:00:00Z'));
+    expect(await offline.find(PAPER)).toMatchObject({ status: 'found', stale: true });
+    expect(await offline.find('2401.00001')).toEqual({ status: 'unavailable', reason: 'HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked' });
+    expect(hub.requests).toHaveLength(asked);
+  });
+
   it('answers from data/hub/ until the lists expire, then asks again', async () => {
     hub = await startHubServer(citing);
     const { finder: f, clock } = finder(hub.url, undefined, { HF_HUB_CACHE_HOURS: '24' });
