@@ -14,15 +14,36 @@ export interface SentenceMatch {
   /** The highest similarity of a sentence to the question (a ranking signal), 0 without sentences. */
   topSimilarity: number;
   similarities: number[];
+  /**
+   * Similarity to the question of what sets each sentence apart: its vector less the abstract's mean
+   * sentence vector, normalized. Late-chunked vectors all carry their abstract's context; this is the
+   * part that is the sentence's own.
+   */
+  distinct: number[];
 }
 
 /** How close each sentence of an abstract is to the question, in meaning. */
 export function matchSentences(query: Float32Array, vectors: SentenceVectors): SentenceMatch {
   const dimension = query.length;
-  const similarities = vectors.spans.map((_, i) =>
-    dotQuantized(query, vectors.codes.subarray(i * dimension, (i + 1) * dimension), vectors.scales[i]!),
-  );
-  return { topSimilarity: similarities.length ? Math.max(...similarities) : 0, similarities };
+  const count = vectors.spans.length;
+  const row = (i: number) => vectors.codes.subarray(i * dimension, (i + 1) * dimension);
+  const similarities = vectors.spans.map((_, i) => dotQuantized(query, row(i), vectors.scales[i]!));
+  const mean = new Float32Array(dimension);
+  for (let i = 0; i < count; i++) {
+    const codes = row(i);
+    const scale = vectors.scales[i]! / count;
+    for (let d = 0; d < dimension; d++) mean[d]! += codes[d]! * scale;
+  }
+  // The question's dot with (sentence − mean) is the sentence's similarity less the mean similarity.
+  const meanSimilarity = similarities.reduce((sum, x) => sum + x, 0) / Math.max(1, count);
+  const distinct = similarities.map((similarity, i) => {
+    const codes = row(i);
+    const scale = vectors.scales[i]!;
+    let norm = 0;
+    for (let d = 0; d < dimension; d++) norm += (codes[d]! * scale - mean[d]!) ** 2;
+    return norm > 1e-12 ? (similarity - meanSimilarity) / Math.sqrt(norm) : 0;
+  });
+  return { topSimilarity: count ? Math.max(...similarities) : 0, similarities, distinct };
 }
 
 /** The question's search terms, each with its weight (IDF: rare terms count most). */
@@ -32,22 +53,40 @@ export type QuestionTerms = ReadonlyMap<string, number>;
 export interface SentenceSignals {
   /** Similarity to the question, in meaning. */
   dense: number;
+  /** Similarity to the question of the sentence's own part, apart from its abstract's (SentenceMatch.distinct). */
+  distinct: number;
   /** Share of the question's term weight the sentence contains, 0…1. */
   lexical: number;
-  /** +1 for a sentence that states a result or claim, -1 for background, 0 otherwise. */
-  role: number;
+  /** 1 for a sentence that states a result or claim (and not background), else 0. */
+  result: number;
+  /** 1 for a sentence that sets the scene (and states no result), else 0. */
+  background: number;
   /** Where the sentence stands in the abstract, 0 first … 1 last: findings come after the background. */
   position: number;
-  /** How far the sentence is from a readable length, 0 when it is fine. */
-  length: number;
   /** Whether the sentence carries no content for any question (a code or URL line, a generic opener). */
   empty: boolean;
 }
 
-/** Weights of the marked-sentence score, tuned on SciFact train (`npm run eval -- --set scifact --split train`). */
-export const MARK_WEIGHTS = { dense: 1, lexical: 0.6, role: 0.2, position: 0.4, length: 0.05 };
-export type MarkWeights = typeof MARK_WEIGHTS;
+/** The signals the marked-sentence score weighs. */
+export const MARK_FEATURES = ['dense', 'distinct', 'lexical', 'result', 'background', 'position'] as const;
+export type MarkFeature = (typeof MARK_FEATURES)[number];
+export type MarkWeights = Record<MarkFeature, number>;
 
+/**
+ * Weights of the marked-sentence score: a conditional logit (softmax over each abstract's sentences)
+ * fit on SciFact train's rationale sentences, the quality tests' claims left out, with late-chunked
+ * sentence vectors (`npm run eval -- --fit-mark`: L2 0.001, chosen by 5-fold cross-validation there),
+ * rescaled so that the two similarities weigh 1 together. The question's words count most: late-chunked
+ * vectors carry their abstract's context, so a sentence's own similarity tells sentences apart less.
+ */
+export const MARK_WEIGHTS: MarkWeights = {
+  dense: 0.32,
+  distinct: 0.68,
+  lexical: 3.02,
+  result: 0.53,
+  background: -0.79,
+  position: 0.99,
+};
 // Cue phrases of a sentence that reports what was found, and of one that sets the scene.
 const RESULT_CUES =
   /\b(we (show|find|found|demonstrate|observe|report|conclude)|(results?|findings|data|analys[ie]s) (show|suggest|indicate|demonstrate|reveal)|found|significant(ly)?|increased?|decreased?|reduced?|improves?|improved|outperforms?|associated with|correlated with|led to|resulted in|higher|lower|greater|odds ratio|hazard ratio|p\s?[<=]|\d+(\.\d+)?\s?%)/i;
@@ -63,12 +102,8 @@ const EMPTY_LINES = [
   /\bha(s|ve) (attracted|received|gained|drawn) (much|increasing|considerable|significant|growing|great) (attention|interest)\b/i,
 ];
 
-// A readable sentence: shorter ones are fragments, longer ones run-ons.
-const SHORT_CHARS = 60;
-const LONG_CHARS = 350;
-
-/** The signals of sentence `index` of `count` in an abstract, for a question. */
-export function sentenceSignals(text: string, dense: number, question: QuestionTerms, index = 0, count = 1): SentenceSignals {
+/** Signals of a sentence's own text (those that do not depend on the rest of the abstract). */
+function textSignals(text: string, question: QuestionTerms) {
   const own = new Set(terms(text));
   let total = 0;
   let shared = 0;
@@ -78,23 +113,29 @@ export function sentenceSignals(text: string, dense: number, question: QuestionT
   }
   const result = RESULT_CUES.test(text);
   const background = BACKGROUND_CUES.test(text);
-  const chars = text.length;
   return {
-    dense,
     lexical: total ? shared / total : 0,
-    role: result && !background ? 1 : background && !result ? -1 : 0,
-    position: count > 1 ? index / (count - 1) : 0,
-    length: chars < SHORT_CHARS ? (SHORT_CHARS - chars) / SHORT_CHARS : chars > LONG_CHARS ? (chars - LONG_CHARS) / LONG_CHARS : 0,
+    result: result && !background ? 1 : 0,
+    background: background && !result ? 1 : 0,
     empty: EMPTY_LINES.some((line) => line.test(text)),
   };
+}
+
+/** The signals of each sentence of an abstract (`texts`, with how they match the question). */
+export function abstractSignals(texts: readonly string[], match: Pick<SentenceMatch, 'similarities' | 'distinct'>, question: QuestionTerms): SentenceSignals[] {
+  const count = texts.length;
+  return texts.map((text, i) => ({
+    dense: match.similarities[i]!,
+    distinct: match.distinct[i] ?? 0,
+    position: count > 1 ? i / (count - 1) : 0,
+    ...textSignals(text, question),
+  }));
 }
 
 /** How well a sentence answers the question; -Infinity for one that must never be marked. */
 export function markScore(s: SentenceSignals, weights: MarkWeights = MARK_WEIGHTS): number {
   if (s.empty) return -Infinity;
-  return (
-    weights.dense * s.dense + weights.lexical * s.lexical + weights.role * s.role + weights.position * s.position - weights.length * s.length
-  );
+  return MARK_FEATURES.reduce((sum, feature) => sum + weights[feature] * s[feature], 0);
 }
 
 // A second sentence is added only when it scores nearly as well and the excerpt stays short.
@@ -114,9 +155,9 @@ export function queryExcerpt(
   weights: MarkWeights = MARK_WEIGHTS,
 ): ExcerptSentence[] {
   const text = (i: number) => abstract.slice(spans[i]!.start, spans[i]!.end);
-  const count = match.similarities.length;
-  const scored = match.similarities
-    .map((dense, i) => ({ i, score: markScore(sentenceSignals(text(i), dense, question, i, count), weights) }))
+  const signals = abstractSignals(match.similarities.map((_, i) => text(i)), match, question);
+  const scored = signals
+    .map((s, i) => ({ i, score: markScore(s, weights) }))
     .sort((a, b) => b.score - a.score || a.i - b.i);
   const best = scored[0];
   if (!best) return [{ text: abstract.slice(0, EXCERPT_MAX_CHARS), matched: true }];

@@ -11,6 +11,7 @@
  *   all      each of them in turn
  *   npm run eval -- [--set seed|scifact|hf|questions|watch|followups|taste|all] [--model minilm|bge-small|e5-small] [--json]
  *   npm run eval -- --tune   grid of ranking settings on the tuning sets (SciFact train, hf ai_summary)
+ *   npm run eval -- --fit-mark   fit the marked sentence's weights on SciFact train's rationale sentences
  */
 import 'dotenv/config';
 import { resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { isMain } from '../util/is-main.js';
 import { calibrationTable, runCalibration } from './calibrate-run.js';
 import { followUpsTable, runFollowUps } from './followups-run.js';
 import { hfTable, runHf, runHfQuestions } from './hf-run.js';
+import { fitMark, markFitTable } from './mark-fit.js';
 import { readNonBlankLines, readQuestions } from './metrics.js';
 import { writeResults } from './results-file.js';
 import { measureSpeed, type ModelSpeed } from './speed.js';
@@ -49,6 +51,7 @@ interface Options {
   followups: string;
   grid?: boolean;
   tune?: boolean;
+  fitMark?: boolean;
   calibrate?: boolean;
   speed?: string;
   tuneSample: number;
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
     .option('--grid', 'seed: also search a grid of fusion weights')
     .option('--days <n>', 'taste: simulate on the latest n real days', positiveInt, TASTE_DAYS)
     .option('--tune', 'score a grid of ranking settings on SciFact train and hf ai_summary questions (--set scifact or hf: that one only)')
+    .option('--fit-mark', 'fit the marked-sentence weights on SciFact train (the quality tests\' claims left out), print them')
     .option('--calibrate', 'fit the shown relevance and the low-confidence threshold on the tuning sets, report test reliability (--set scifact: without hf)')
     .option('--speed <models>', 'instead of a set: question-embedding p50 and build throughput of these models (comma-separated)')
     .option('--tune-sample <n>', 'tune, calibrate: hf ai_summary questions to use', positiveInt, 1000)
@@ -125,6 +129,12 @@ async function main(): Promise<void> {
     const pools = await tuningPools({ ...realOptions(opts), hfQuestions: opts.tuneSample, sets });
     const rows = tune(pools);
     process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${tuningTable(rows)}\n`);
+    return;
+  }
+  if (opts.fitMark) {
+    const report = await fitMark(realOptions(opts));
+    writeResults(`mark-fit-${report.model.split('/').at(-1)}`, report, opts.limitDocs === undefined && opts.limitQueries === undefined);
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${markFitTable(report)}\n`);
     return;
   }
   if (opts.speed) {

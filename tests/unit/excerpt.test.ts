@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_WEIGHTS, markScore, matchSentences, queryExcerpt, sentenceSignals, type SentenceMatch } from '../../src/engine/excerpt.js';
+import { abstractSignals, MARK_WEIGHTS, markScore, matchSentences, queryExcerpt, type SentenceMatch, type SentenceSignals } from '../../src/engine/excerpt.js';
 import { terms } from '../../src/text/terms.js';
 import type { SentenceVectors } from '../../src/index/sentence-store.js';
 import { quantize } from '../../src/search/vectors.js';
@@ -33,10 +33,20 @@ describe('matchSentences', () => {
     expect(match.similarities[1]).toBeCloseTo(0.6, 2);
   });
 
+  it("scores what sets each sentence apart from the abstract's mean sentence", () => {
+    // Both sentences lean towards the question by their shared context; only the second's own part does.
+    const match = matchSentences(Float32Array.from([1, 0, 0]), vectorsOf([[0.6, 0.8, 0], [0.8, 0, 0.6]]));
+    expect(match.similarities[0]).toBeCloseTo(0.6, 2);
+    expect(match.distinct[0]).toBeCloseTo(-0.1 / Math.sqrt(0.01 + 0.16 + 0.09), 2);
+    expect(match.distinct[1]).toBeCloseTo(0.1 / Math.sqrt(0.01 + 0.16 + 0.09), 2);
+    expect(matchSentences(Float32Array.from([1, 0]), vectorsOf([[1, 0]])).distinct).toEqual([0]);
+  });
+
   it('reports similarity 0 for an abstract without sentence vectors', () => {
     expect(matchSentences(Float32Array.from([1, 0]), { spans: [], scales: new Float32Array(), codes: new Int8Array() })).toEqual({
       topSimilarity: 0,
       similarities: [],
+      distinct: [],
     });
   });
 });
@@ -45,18 +55,25 @@ describe('matchSentences', () => {
 const questionOf = (text: string, idf: Record<string, number> = {}) => new Map(terms(text).map((t) => [t, idf[t] ?? 1]));
 const noTerms = new Map<string, number>();
 
-describe('sentenceSignals', () => {
+/** The signals of one sentence standing alone, as index `index` of `count` similar sentences. */
+const signalsOf = (text: string, question: Map<string, number> = new Map(), index = 0, count = 1) =>
+  abstractSignals(Array.from({ length: count }, () => text), { similarities: new Array<number>(count).fill(0.5), distinct: new Array<number>(count).fill(0) }, question)[index]!;
+
+describe('abstractSignals', () => {
   it('measures the share of the question term weight a sentence holds, rare terms counting most', () => {
     const question = questionOf('MLP scaling on CIFAR', { mlp: 1, scale: 1, cifar: 6 });
-    expect(sentenceSignals('MLPs trained on CIFAR10 at scale.', 0, question).lexical).toBeCloseTo(1);
-    expect(sentenceSignals('Results on CIFAR-10.', 0, question).lexical).toBeCloseTo(6 / 8);
-    expect(sentenceSignals('Scaling MLPs.', 0, question).lexical).toBeCloseTo(2 / 8);
-    expect(sentenceSignals('Nothing shared.', 0, question).lexical).toBe(0);
-    expect(sentenceSignals('Anything.', 0, noTerms).lexical).toBe(0);
+    expect(signalsOf('MLPs trained on CIFAR10 at scale.', question).lexical).toBeCloseTo(1);
+    expect(signalsOf('Results on CIFAR-10.', question).lexical).toBeCloseTo(6 / 8);
+    expect(signalsOf('Scaling MLPs.', question).lexical).toBeCloseTo(2 / 8);
+    expect(signalsOf('Nothing shared.', question).lexical).toBe(0);
+    expect(signalsOf('Anything.', noTerms).lexical).toBe(0);
   });
 
   it('tells results from background by their cue phrases', () => {
-    const role = (text: string) => sentenceSignals(text, 0, noTerms).role;
+    const role = (text: string) => {
+      const s = signalsOf(text);
+      return s.result - s.background;
+    };
     expect(role('We show that the performance of MLPs drastically improves with scale.')).toBe(1);
     expect(role('Treatment was associated with a significantly lower risk of death (p < 0.01).')).toBe(1);
     expect(role('Vitamin D levels increased by 20% in the treated group.')).toBe(1);
@@ -67,22 +84,22 @@ describe('sentenceSignals', () => {
   });
 
   it('places the sentence in its abstract, 0 first and 1 last', () => {
-    expect(sentenceSignals('x', 0, noTerms, 0, 5).position).toBe(0);
-    expect(sentenceSignals('x', 0, noTerms, 2, 5).position).toBe(0.5);
-    expect(sentenceSignals('x', 0, noTerms, 4, 5).position).toBe(1);
-    expect(sentenceSignals('x', 0, noTerms, 0, 1).position).toBe(0);
+    expect(signalsOf('x', noTerms, 0, 5).position).toBe(0);
+    expect(signalsOf('x', noTerms, 2, 5).position).toBe(0.5);
+    expect(signalsOf('x', noTerms, 4, 5).position).toBe(1);
+    expect(signalsOf('x', noTerms, 0, 1).position).toBe(0);
   });
 
-  it('penalizes fragments and run-ons, not sentences of a readable length', () => {
-    const length = (chars: number) => sentenceSignals('x'.repeat(chars), 0, noTerms).length;
-    expect(length(30)).toBeCloseTo(0.5);
-    expect(length(60)).toBe(0);
-    expect(length(350)).toBe(0);
-    expect(length(700)).toBeCloseTo(1);
+  it('carries each sentence its own similarities', () => {
+    const signals = abstractSignals(['a', 'b'], { similarities: [0.1, 0.7], distinct: [-0.3, 0.3] }, noTerms);
+    expect(signals.map((s) => [s.dense, s.distinct])).toEqual([
+      [0.1, -0.3],
+      [0.7, 0.3],
+    ]);
   });
 
   it('flags code and URL lines, and generic openers, as empty', () => {
-    const empty = (text: string) => sentenceSignals(text, 0, noTerms).empty;
+    const empty = (text: string) => signalsOf(text).empty;
     expect(empty('We open-source the code: https://github.com/x/y.')).toBe(true);
     expect(empty('Code is available at our project page.')).toBe(true);
     expect(empty('Our code and models are publicly available.')).toBe(true);
@@ -97,37 +114,37 @@ describe('sentenceSignals', () => {
 });
 
 describe('markScore', () => {
-  const signals = { dense: 0.5, lexical: 0.5, role: 0, position: 0.5, length: 0, empty: false };
+  const signals: SentenceSignals = { dense: 0.5, distinct: 0, lexical: 0.5, result: 0, background: 0, position: 0.5, empty: false };
 
-  it('rises with each signal of an answer and falls with a bad length', () => {
+  it('rises with each signal of an answer and falls for background', () => {
     const base = markScore(signals);
     expect(markScore({ ...signals, dense: 0.6 })).toBeGreaterThan(base);
+    expect(markScore({ ...signals, distinct: 0.2 })).toBeGreaterThan(base);
     expect(markScore({ ...signals, lexical: 0.8 })).toBeGreaterThan(base);
-    expect(markScore({ ...signals, role: 1 })).toBeGreaterThan(base);
-    expect(markScore({ ...signals, role: -1 })).toBeLessThan(base);
+    expect(markScore({ ...signals, result: 1 })).toBeGreaterThan(base);
+    expect(markScore({ ...signals, background: 1 })).toBeLessThan(base);
     expect(markScore({ ...signals, position: 1 })).toBeGreaterThan(base);
-    expect(markScore({ ...signals, length: 0.5 })).toBeLessThan(base);
   });
 
   it('is a weighted sum with the named weights', () => {
-    const weights = { dense: 2, lexical: 3, role: 5, position: 11, length: 7 };
-    expect(markScore({ dense: 1, lexical: 1, role: 1, position: 1, length: 1, empty: false }, weights)).toBe(2 + 3 + 5 + 11 - 7);
+    const weights = { dense: 2, distinct: 13, lexical: 3, result: 5, background: -7, position: 11 };
+    expect(markScore({ dense: 1, distinct: 1, lexical: 1, result: 1, background: 1, position: 1, empty: false }, weights)).toBe(2 + 13 + 3 + 5 - 7 + 11);
   });
 
   it('never lets an empty sentence win', () => {
-    expect(markScore({ ...signals, dense: 1, lexical: 1, role: 1, empty: true })).toBe(-Infinity);
+    expect(markScore({ ...signals, dense: 1, lexical: 1, result: 1, empty: true })).toBe(-Infinity);
   });
 
-  it('has positive weights', () => {
-    for (const weight of Object.values(MARK_WEIGHTS)) expect(weight).toBeGreaterThan(0);
+  it('weighs the similarities 1 together, as the fit is scaled', () => {
+    expect(MARK_WEIGHTS.dense + MARK_WEIGHTS.distinct).toBeCloseTo(1);
   });
 });
 
 describe('queryExcerpt', () => {
   const { abstract, spans } = spansOf(['First sentence.', 'Second sentence.', 'Third sentence.']);
-  const match = (similarities: number[]): SentenceMatch => ({ topSimilarity: Math.max(0, ...similarities), similarities });
+  const match = (similarities: number[]): SentenceMatch => ({ topSimilarity: Math.max(0, ...similarities), similarities, distinct: similarities.map(() => 0) });
   // The mechanics of the excerpt, apart from the weights: only the similarity counts.
-  const denseOnly = { dense: 1, lexical: 0, role: 0, position: 0, length: 0 };
+  const denseOnly = { dense: 1, distinct: 0, lexical: 0, result: 0, background: 0, position: 0 };
 
   it('gives the best sentence alone when no other comes close', () => {
     expect(queryExcerpt(abstract, spans, match([0.2, 0.9, 0.5]), noTerms, denseOnly)).toEqual([{ text: 'Second sentence.', matched: true }]);
