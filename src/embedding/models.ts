@@ -81,7 +81,7 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 256,
     queryPrefix: '',
     passagePrefix: '',
-    lowConfidenceThreshold: 0.318,
+    lowConfidenceThreshold: 0.347,
     relevance: { bias: -7.526, dense: 2.159, sentence: 3.119, coverage: 7.152 },
     maven: {
       q8: {
