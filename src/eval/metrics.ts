@@ -63,13 +63,16 @@ export interface Calibration {
 /**
  * The threshold that best separates in-domain from out-of-domain confidences: maximal balanced
  * accuracy, and among equals the midpoint of the widest gap, so it generalizes rather than hugs a point.
+ * With `minInDomainConfident`, only thresholds that answer at least that share of in-domain questions
+ * confidently are considered (the lowest threshold when none does).
  */
-export function calibrateThreshold(inDomain: readonly number[], outOfDomain: readonly number[]): Calibration {
+export function calibrateThreshold(inDomain: readonly number[], outOfDomain: readonly number[], minInDomainConfident = 0): Calibration {
   const points = [...new Set([...inDomain, ...outOfDomain])].sort((a, b) => a - b);
   const candidates = points.slice(1).map((p, i) => (p + points[i]!) / 2);
   let best: Calibration & { accuracy: number; gap: number } = { threshold: 0, inDomainConfident: 0, outOfDomainFlagged: 0, accuracy: -1, gap: 0 };
   candidates.forEach((threshold, i) => {
     const inDomainConfident = inDomain.filter((c) => c >= threshold).length / Math.max(1, inDomain.length);
+    if (inDomainConfident < minInDomainConfident && i > 0) return;
     const outOfDomainFlagged = outOfDomain.filter((c) => c < threshold).length / Math.max(1, outOfDomain.length);
     const accuracy = (inDomainConfident + outOfDomainFlagged) / 2;
     const gap = points[i + 1]! - points[i]!;

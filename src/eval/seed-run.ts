@@ -32,7 +32,8 @@ export interface SeedReport {
   titles: number;
   titleMrr: number;
   calibration: Calibration;
-  confidence: { inDomain: Spread; outOfDomain: Spread; configured: number };
+  /** `atConfigured`: what the configured threshold does on the seed (shares as in Calibration). */
+  confidence: { inDomain: Spread; outOfDomain: Spread; configured: number; atConfigured: Omit<Calibration, 'threshold'> };
   sampleTookMs: number;
 }
 
@@ -61,6 +62,7 @@ export async function runSeed(opts: SeedOptions): Promise<SeedReport> {
   const inDomainConfidence = await confidences(engine, questions.map((q) => q.question));
   const outOfDomainConfidence = await confidences(engine, outOfDomain);
   const calibration = calibrateThreshold(inDomainConfidence, outOfDomainConfidence);
+  const configured = config.lowConfidenceThreshold;
   const spread = (values: number[]): Spread => {
     const sorted = [...values].sort((a, b) => a - b);
     return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)! };
@@ -78,7 +80,15 @@ export async function runSeed(opts: SeedOptions): Promise<SeedReport> {
     titles: titles.length,
     titleMrr,
     calibration,
-    confidence: { inDomain: spread(inDomainConfidence), outOfDomain: spread(outOfDomainConfidence), configured: config.lowConfidenceThreshold },
+    confidence: {
+      inDomain: spread(inDomainConfidence),
+      outOfDomain: spread(outOfDomainConfidence),
+      configured,
+      atConfigured: {
+        inDomainConfident: inDomainConfidence.filter((c) => c >= configured).length / inDomainConfidence.length,
+        outOfDomainFlagged: outOfDomainConfidence.filter((c) => c < configured).length / outOfDomainConfidence.length,
+      },
+    },
     sampleTookMs: timing,
   };
 }
@@ -92,12 +102,13 @@ export function seedTable(report: SeedReport): string {
     out.push(`${name.padEnd(28)}${pct(s.hitAt1)}${pct(s.hitAt3)}  ${s.mrr.toFixed(3)}`);
   }
   out.push('', `title → paper MRR (all ${report.titles} papers): ${report.titleMrr.toFixed(3)}`);
-  const { inDomain, outOfDomain: ood, configured } = report.confidence;
+  const { inDomain, outOfDomain: ood, configured, atConfigured } = report.confidence;
   const fmt = (x: Spread) => `min ${x.min.toFixed(3)}, median ${x.median.toFixed(3)}, max ${x.max.toFixed(3)}`;
   out.push(`confidence of the best match: in-domain ${fmt(inDomain)}; out-of-domain ${fmt(ood)}`);
   out.push(
     `calibrated low-confidence threshold: ${calibration.threshold.toFixed(3)} (configured: ${configured}) ` +
       `(in-domain answered confidently ${pct(calibration.inDomainConfident).trim()}, out-of-domain flagged ${pct(calibration.outOfDomainFlagged).trim()})`,
+    `with the configured threshold: in-domain answered confidently ${pct(atConfigured.inDomainConfident).trim()}, out-of-domain flagged ${pct(atConfigured.outOfDomainFlagged).trim()}`,
   );
   return out.join('\n');
 }

@@ -64,7 +64,7 @@ export function unchangedReport(snapshot: IndexSnapshot, tookMs: number): BuildR
 }
 
 /** A paper's passage with its sentences as offsets into it (the abstract ends the passage). */
-function passageWithSentences({ paper, spans }: PreparedPaper): PassageWithSentences {
+export function passageWithSentences({ paper, spans }: PreparedPaper): PassageWithSentences {
   const text = paperPassage(paper);
   const offset = text.length - paper.abstract.length;
   return { text, sentences: spans.map((s) => ({ start: s.start + offset, end: s.end + offset })) };

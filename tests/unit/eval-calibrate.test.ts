@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/harness/random.js';
 import { relevance } from '../../src/engine/relevance.js';
 import { fitRelevance, labelledResults, reliability, topConfidences, type LabelledResult } from '../../src/eval/calibrate.js';
+import { calibrateThreshold } from '../../src/eval/metrics.js';
 
 /** Results whose relevance is drawn from a known logistic model of the evidence. */
 function synthetic(n: number, seed: number): LabelledResult[] {
@@ -59,5 +60,26 @@ describe('labelledResults and topConfidences', () => {
 
   it("reports the top result's semantic score as the confidence", () => {
     expect(topConfidences(pooled, { mode: 'bm25', sentence: 0.5, lexical: 1 })).toEqual([0.15000000000000002]);
+  });
+});
+
+describe('calibrateThreshold', () => {
+  // 40 in-domain confidences 0.40, 0.41, …, 0.79, and out-of-domain ones of which one sits among them.
+  const inDomain = Array.from({ length: 40 }, (_, i) => 0.4 + i / 100);
+  const outOfDomain = [0.1, 0.15, 0.2, 0.25, 0.455];
+
+  it('chases the last out-of-domain question by balanced accuracy, flagging in-domain ones on the way', () => {
+    const { threshold, inDomainConfident, outOfDomainFlagged } = calibrateThreshold(inDomain, outOfDomain);
+    expect(threshold).toBeGreaterThan(0.455);
+    expect(outOfDomainFlagged).toBe(1);
+    expect(inDomainConfident).toBeLessThan(0.95);
+  });
+
+  it('flags no more in-domain questions than the floor allows, the best separation within it', () => {
+    const { threshold, inDomainConfident, outOfDomainFlagged } = calibrateThreshold(inDomain, outOfDomain, 0.95);
+    expect(inDomainConfident).toBeGreaterThanOrEqual(0.95);
+    expect(outOfDomainFlagged).toBe(0.8);
+    expect(threshold).toBeGreaterThan(0.25);
+    expect(threshold).toBeLessThanOrEqual(0.4);
   });
 });
