@@ -7,8 +7,9 @@
  * runs and what is measured is what the index costs; then reloads with them added, reloads with them
  * removed, prints one JSON line, and puts the corpus back as it was (bench/lib/index-backup.ts).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { timeAddThenRemove } from '../lib/add-then-remove.js';
 import { indexBackup } from '../lib/index-backup.js';
 
 const [rootArg, corpusArg] = process.argv.slice(2);
@@ -22,6 +23,14 @@ const { benchConfig, syntheticPaper, loadSeed } = await import(join(root, 'bench
 const { EmbeddingCache } = await import(join(root, 'src/index/embedding-cache.ts'));
 const { cacheDirFor, modelFingerprint } = await import(join(root, 'src/engine/build-from-sources.ts'));
 const { prng } = await import(join(root, 'bench/harness/random.ts'));
+
+/** What this probe reads of a reload's report, in any checkout. */
+interface Reloaded {
+  added: number;
+  removed: number;
+  embeddedTexts?: number;
+  stagesMs?: Record<string, number>;
+}
 
 interface Synthetic {
   paper: { id: string };
@@ -42,14 +51,7 @@ const backup = indexBackup(config.dataDir);
 const file = join(config.sourcePaths[0], 'bench-extra-side-by-side.jsonl');
 const engine = await Engine.open(config, { log: createLogger({ level: 'warn' }), reloadOnOpen: false });
 try {
-  writeFileSync(file, extra.map((p) => JSON.stringify({ ...p.paper, id: `side-${p.paper.id}` })).join('\n'));
-  let started = performance.now();
-  const added = await engine.reload();
-  const addMs = performance.now() - started;
-  rmSync(file);
-  started = performance.now();
-  const removed = await engine.reload();
-  const removeMs = performance.now() - started;
+  const { added, addMs, removed, removeMs } = await timeAddThenRemove<Reloaded>(engine, file, extra.map((p) => JSON.stringify({ ...p.paper, id: `side-${p.paper.id}` })));
   const stages = (report: { stagesMs?: Record<string, number> }) => report.stagesMs && Object.fromEntries(Object.entries(report.stagesMs).map(([k, v]) => [k, Math.round(v)]));
   process.stdout.write(
     `${JSON.stringify({ root, addMs: Math.round(addMs), removeMs: Math.round(removeMs), added: added.added, embeddedTexts: added.embeddedTexts, removed: removed.removed, addStagesMs: stages(added), removeStagesMs: stages(removed) })}\n`,

@@ -1,6 +1,7 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/log.js';
+import { timeAddThenRemove } from '../lib/add-then-remove.js';
 import { extraSourcePath, serveInProcess, type Corpus } from '../lib/corpora.js';
 import { indexBackup } from '../lib/index-backup.js';
 import { figure } from '../lib/stats.js';
@@ -102,14 +103,7 @@ async function measureReloads(ctx: BenchContext, target: Corpus, seed: readonly 
     const vocabulary = [...new Set(seed.flatMap((p) => p.abstract.split(/\s+/)).filter((w) => /^[a-z]{4,}$/.test(w)))];
     const random = prng(Date.now());
     const papers = Array.from({ length: 100 }, (_, i) => ({ ...syntheticPaper(target.size + i, seed, vocabulary, random).paper, id: `added-${Date.now()}-${i}` }));
-    writeFileSync(extra, papers.map((p) => JSON.stringify(p)).join('\n'));
-    let started = performance.now();
-    const added = await engine.reload();
-    const addMs = performance.now() - started;
-    rmSync(extra);
-    started = performance.now();
-    const removed = await engine.reload();
-    const removeMs = performance.now() - started;
+    const { added, addMs, removed, removeMs } = await timeAddThenRemove(engine, extra, papers.map((p) => JSON.stringify(p)));
     return [
       {
         ...figure(`reload, nothing changed, ${label}`, 'ms', unchanged),
