@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../setup/cli.js';
 import { capturingLogger, seededDataDir, testConfig } from '../setup/engine.js';
 import { startHfServer, type HfServer } from '../setup/hf-server.js';
-import { ROOT } from '../setup/paths.js';
+import { hasRealDays, realDays } from '../setup/real-days.js';
 import { ackOf, ADMIN, bool, channelOption, int, MEMBER, OTHER, pollFor, replyTo, runCommand, startTwinBot, str, type Option, type TwinBot } from '../setup/twin.js';
 
 /** Real Hugging Face days, read in place from ../shared/realworld (never copied into the repository). */
-const realDay = (date: string): unknown[] => JSON.parse(readFileSync(join(ROOT, '..', 'shared', 'realworld', 'hf-days', `${date}.json`), 'utf8')) as unknown[];
+const realDay = (date: string): unknown[] => realDays([date])[date]!;
 const DAY = '2025-03-12';
 // Hand-labelled for "video generation" in tests/eval/watch-labels.jsonl (a clear positive, and a clear negative).
 const LONG_VIDEO = '2503.08605';
@@ -23,7 +21,7 @@ const EPHEMERAL = 64;
 
 const sub = (name: string, options: Option[] = []) => ({ name, type: 1, options }) as unknown as Option;
 
-describe('topic watches and the digest, on a real day from a local Hugging Face server', () => {
+describe.skipIf(!hasRealDays)('topic watches and the digest, on a real day from a local Hugging Face server', () => {
   let hf: HfServer;
   let t: TwinBot;
   let now = at(`${DAY}T05:00:00Z`);
