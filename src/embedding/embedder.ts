@@ -20,15 +20,27 @@ export interface PassageVectors {
   sentences: Float32Array[];
 }
 
-export interface Embedder {
-  readonly modelId: string;
+/** What an index build needs of a model: the vectors of passages and of their sentences. */
+export interface PassageEmbedder {
   readonly dimension: number;
+  /**
+   * Embeds passages and their sentences, with one forward pass per passage (two or more past the
+   * model's length). Aborting `signal` stops it between passages, rejecting with the signal's reason.
+   */
+  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<PassageVectors[]>;
+  /**
+   * Gets ready for embedWithSentences without waiting (an embedder with threads starts them), so
+   * that a build that is about to embed does not wait for them later. Does nothing if ready.
+   */
+  warm(): void;
+}
+
+export interface Embedder extends PassageEmbedder {
+  readonly modelId: string;
   /** Embeds a search question, with the model's query prefix. */
   embedQuery(text: string): Promise<Float32Array>;
   /** Embeds documents, with the model's passage prefix, in batches. */
   embedPassages(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
-  /** Embeds passages and their sentences, with one forward pass per passage (two or more past the model's length). */
-  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]>;
   dispose(): Promise<void>;
 }
 
@@ -47,12 +59,6 @@ export interface EmbedderOptions {
 }
 
 const HUB_TIMEOUT_MS = 15_000;
-
-/**
- * How sentence vectors are made, recorded in an index's model fingerprint so that an index or cache
- * made another way is rebuilt, never mixed with this one. Change it whenever the vectors would change.
- */
-export const SENTENCE_VECTORS = 'late-chunked-1';
 
 /** Tokens of what precedes a sentence that a later window (past the model's length) starts with. */
 const WINDOW_CONTEXT_TOKENS = 64;
@@ -188,9 +194,13 @@ export class TransformersEmbedder implements Embedder {
     return vectors;
   }
 
+  /** Nothing to start: the model is loaded. */
+  warm(): void {}
+
   async embedWithSentences(
     passages: readonly PassageWithSentences[],
     onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<PassageVectors[]> {
     const { passagePrefix: prefix, maxTokens, pooling } = this.options.spec;
     const { lead, tail } = this.specials;
@@ -221,6 +231,7 @@ export class TransformersEmbedder implements Embedder {
     jobs.sort((a, b) => a.ids.length - b.ids.length);
     const { batchSize } = this.options;
     for (let start = 0; start < jobs.length; start += batchSize) {
+      signal?.throwIfAborted();
       const batch = jobs.slice(start, start + batchSize);
       const { hidden, mask, shape } = await this.forward(this.inputsFor(batch.map((job) => job.ids)));
       const pooled = poolAndNormalize(hidden, mask, shape, pooling);

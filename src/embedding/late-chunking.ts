@@ -7,6 +7,12 @@ import type { Span } from '../text/sentences.js';
  * at most the model's length cover them, and which window each sentence is pooled from.
  */
 
+/**
+ * How sentence vectors are made, recorded in an index's model fingerprint so that an index or cache
+ * made another way is rebuilt, never mixed with this one. Change it whenever the vectors would change.
+ */
+export const SENTENCE_VECTORS = 'late-chunked-1';
+
 /** Tokens [start, end) of the passage's content (special tokens not counted). */
 export interface TokenRange {
   start: number;

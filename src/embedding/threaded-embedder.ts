@@ -32,12 +32,15 @@ const IDLE_MS = 60_000;
  * onnxruntime thread: small runs keep two threads of one session waiting on each other, two sessions
  * do not. Questions and plain passages stay on the calling thread's model. A passage's vectors do not
  * depend on the thread that made them (batch 1, and one onnxruntime thread gives the same vectors as two).
- * The threads start with the first passages to embed and end after a minute without any.
+ * The threads start with the first passages to embed, or when warm() says some are coming, and end
+ * after a minute without any.
  */
 export class ThreadedEmbedder implements Embedder {
   private nextId = 0;
   private workers: Promise<Worker[]> | undefined;
   private idle: NodeJS.Timeout | undefined;
+  /** Calls of embedWithSentences under way. */
+  private embedding = 0;
 
   private constructor(
     private readonly local: TransformersEmbedder,
@@ -79,18 +82,57 @@ export class ThreadedEmbedder implements Embedder {
     return this.local.embedPassages(texts, onProgress);
   }
 
-  async embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]> {
+  warm(): void {
+    this.startThreads();
+    this.idleAfterwards();
+  }
+
+  /** The threads, starting them unless they are up or starting; a start that fails is tried again next time. */
+  private startThreads(): Promise<Worker[]> {
     clearTimeout(this.idle);
-    this.workers ??= this.start();
-    const workers = await this.workers.catch((error: unknown) => {
-      this.workers = undefined;
-      throw error;
-    });
+    if (!this.workers) {
+      const starting = this.start();
+      this.workers = starting;
+      // warm() does not wait: whoever embeds next hears of a failure, and starts them again.
+      starting.catch(() => {
+        if (this.workers === starting) this.workers = undefined;
+      });
+    }
+    return this.workers;
+  }
+
+  private idleAfterwards(): void {
+    clearTimeout(this.idle);
+    // A warm() while passages are being embedded must not end the threads under them.
+    this.idle = setTimeout(() => void (this.embedding === 0 && this.stopThreads()), IDLE_MS).unref();
+  }
+
+  async embedWithSentences(
+    passages: readonly PassageWithSentences[],
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<PassageVectors[]> {
+    this.embedding++;
+    try {
+      return await this.embedOnThreads(await this.startThreads(), passages, onProgress, signal);
+    } finally {
+      this.embedding--;
+      this.idleAfterwards();
+    }
+  }
+
+  private async embedOnThreads(
+    workers: readonly Worker[],
+    passages: readonly PassageWithSentences[],
+    onProgress: ((done: number, total: number) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<PassageVectors[]> {
     const results = new Array<PassageVectors>(passages.length);
     let next = 0;
     let done = 0;
     const drain = async (worker: Worker) => {
       while (next < passages.length) {
+        signal?.throwIfAborted();
         const start = next;
         next += PARCEL;
         const vectors = await this.send(worker, passages.slice(start, start + PARCEL));
@@ -102,11 +144,11 @@ export class ThreadedEmbedder implements Embedder {
     try {
       await Promise.all(workers.map(drain));
     } catch (error) {
-      // A thread that failed is not trusted with more work: the next call starts afresh.
-      await this.stopThreads();
+      // A thread that failed is not trusted with more work: the next call starts afresh. An abort
+      // leaves the threads sound, each having finished its parcel.
+      if (!signal?.aborted) await this.stopThreads();
       throw error;
     }
-    this.idle = setTimeout(() => void this.stopThreads(), IDLE_MS).unref();
     return results;
   }
 

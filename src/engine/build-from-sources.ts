@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
-import { SENTENCE_VECTORS, type Embedder } from '../embedding/embedder.js';
+import type { PassageEmbedder } from '../embedding/embedder.js';
+import { SENTENCE_VECTORS } from '../embedding/late-chunking.js';
 import { IndexLoadError, NoPapersError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import { buildIndex, unchangedReport, type BuildReport } from '../index/build.js';
@@ -39,6 +40,11 @@ export function sourcePaths(config: Pick<EngineConfig, 'sourcePaths' | 'dataDir'
   return [...config.sourcePaths, ...['feed', 'ingested'].map((d) => join(config.dataDir, d)).filter(existsSync)];
 }
 
+/** Whether the source files differ from those `snapshot` was built from (a cheap check: names, sizes and times). */
+export function sourcesChanged(config: Pick<EngineConfig, 'sourcePaths' | 'dataDir'>, snapshot: IndexSnapshot): boolean {
+  return snapshot.manifest.sourcesStamp !== sourcesStamp(sourcePaths(config));
+}
+
 /**
  * The generation to build on, read again once the lock is held: another writer may have committed
  * (and swept the generation `held` came from) while this one waited. Only the live generation is
@@ -55,20 +61,30 @@ async function liveGeneration(indexDir: string, held: IndexSnapshot | undefined,
   }
 }
 
+export interface BuildFromSourcesOptions {
+  onProgress?: (progress: BuildProgress) => void;
+  /** Rebuild everything, even when the sources are unchanged. Default false. */
+  force?: boolean;
+  /** Told of a wait for the index lock, or of the takeover of a dead owner's lock. Default: logged. */
+  onLockNotice?: (notice: LockNotice) => void;
+  /**
+   * `previous` is the caller's own, serving nobody (a build thread's copy), so its graph may be
+   * updated in place instead of read again from disk. Default false: a serving snapshot stays as it is.
+   */
+  ownsPrevious?: boolean;
+}
+
 /**
  * Reads the sources and builds what changed, holding the index lock so that writers take turns: each
- * builds on the generation live when its turn comes, with the vectors earlier writers cached. A wait
- * for the lock, or the takeover of a dead owner's lock, is told to onLockNotice (else logged).
+ * builds on the generation live when its turn comes, with the vectors earlier writers cached.
  */
 export async function buildFromSources(
   config: EngineConfig,
-  embedder: Embedder,
+  embedder: PassageEmbedder,
   fingerprint: ModelFingerprint,
   previous: IndexSnapshot | undefined,
   log: Logger,
-  onProgress?: (progress: BuildProgress) => void,
-  force = false,
-  onLockNotice?: (notice: LockNotice) => void,
+  { onProgress, force = false, onLockNotice, ownsPrevious = false }: BuildFromSourcesOptions = {},
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
   const warn = (problems: readonly SourceProblem[]) => {
@@ -81,7 +97,9 @@ export async function buildFromSources(
     return { snapshot, report: { ...unchangedReport(snapshot, performance.now() - started), problems, problemCount } };
   };
   // Unchanged sources need no lock: nothing is written.
-  if (previous && !force && previous.manifest.sourcesStamp === sourcesStamp(sourcePaths(config))) return unchanged(previous);
+  if (previous && !force && !sourcesChanged(config, previous)) return unchanged(previous);
+  // Something changed, and new papers are likely: the embedding threads start while the sources are read.
+  embedder.warm();
 
   const indexDir = indexDirIn(config.dataDir);
   const notify = onLockNotice ?? ((notice: LockNotice) => log.warn({ path: notice.path, pid: notice.owner?.pid }, formatLockNotice(notice)));
@@ -116,6 +134,8 @@ export async function buildFromSources(
         hnsw: config.hnsw,
         force,
         onProgress,
+        // A generation loaded here is this build's own, as is the caller's when it says so.
+        ownsPrevious: base !== previous || ownsPrevious,
         sourcesStamp: stamp,
         sourceProblems: problems,
         sourceProblemCount: problemCount,

@@ -1,43 +1,70 @@
+import type { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../config.js';
-import { ReloadCancelledError, reviveError, type SerializedError } from '../errors.js';
+import type { PassageEmbedder } from '../embedding/embedder.js';
+import { ReloadCancelledError, reviveError, serializeError, type SerializedError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import type { ReloadReport } from './build-from-sources.js';
+import type { EmbedReply, EmbedRequest } from './parent-embedder.js';
 import { startThread } from '../util/thread.js';
 
 /** The parent's side of a build thread (the thread itself is build-thread.ts). */
 export type BuildThreadMessage =
   | { type: 'progress'; progress: BuildProgress }
   | { type: 'done'; generation: string; report: ReloadReport }
-  | { type: 'error'; error: SerializedError };
+  | { type: 'error'; error: SerializedError }
+  | EmbedRequest;
 
-/** What the parent tells the thread: stop now (it releases the index lock and exits at once). */
-export type BuildThreadCommand = { type: 'cancel' };
+/** What the parent tells the thread: stop now (it releases the index lock and exits at once), or what it embedded. */
+export type BuildThreadCommand = { type: 'cancel' } | EmbedReply;
 
 export interface BuildThreadJob {
   config: EngineConfig;
   force: boolean;
+  /** The embedder's vector length, for the model fingerprint. */
+  dimension: number;
+}
+
+/** Embeds what the thread asks for with `embedder`, until `stop` is aborted. */
+function embedFor(worker: Worker, embedder: PassageEmbedder, request: EmbedRequest, stop: AbortSignal): void {
+  if (request.type === 'warm') return embedder.warm();
+  const { id, passages } = request;
+  const reply = (message: EmbedReply) => {
+    if (!stop.aborted) worker.postMessage(message satisfies BuildThreadCommand);
+  };
+  embedder.embedWithSentences(passages, (done) => reply({ type: 'embed-progress', id, done }), stop).then(
+    (vectors) => reply({ type: 'embedded', id, vectors }),
+    (error: unknown) => reply({ type: 'embed-failed', id, error: serializeError(error) }),
+  );
 }
 
 /**
  * Builds the index from the sources in a worker thread; resolves with the generation it left live.
- * Aborting `signal` stops the thread before it commits (the manifest switch is the commit) and rejects
- * with ReloadCancelledError; a build that committed first still resolves.
+ * `embedder` embeds what the build needs, here, for the thread (its threads keep the work off this
+ * one). Aborting `signal` stops the thread before it commits (the manifest switch is the commit) and
+ * rejects with ReloadCancelledError; a build that committed first still resolves.
  */
 export function buildInThread(
   config: EngineConfig,
   force: boolean,
+  embedder: PassageEmbedder,
   onProgress?: (progress: BuildProgress) => void,
   signal?: AbortSignal,
 ): Promise<{ generation: string; report: ReloadReport }> {
   if (signal?.aborted) return Promise.reject(new ReloadCancelledError());
   return new Promise((resolve, reject) => {
-    const worker = startThread(new URL('./build-thread.js', import.meta.url), { config, force } satisfies BuildThreadJob, import.meta.url);
+    const job: BuildThreadJob = { config, force, dimension: embedder.dimension };
+    const worker = startThread(new URL('./build-thread.js', import.meta.url), job, import.meta.url);
     let settled = false;
-    // Never worker.terminate(): onnxruntime aborts the process when a thread is terminated mid-batch.
-    const cancel = () => worker.postMessage({ type: 'cancel' } satisfies BuildThreadCommand);
+    // Embedding for the thread stops when it is cancelled or ends.
+    const stopEmbedding = new AbortController();
+    const cancel = () => {
+      stopEmbedding.abort();
+      worker.postMessage({ type: 'cancel' } satisfies BuildThreadCommand);
+    };
     signal?.addEventListener('abort', cancel, { once: true });
     worker.on('message', (message: BuildThreadMessage) => {
       if (message.type === 'progress') onProgress?.(message.progress);
+      else if (message.type === 'embed' || message.type === 'warm') embedFor(worker, embedder, message, stopEmbedding.signal);
       else if (message.type === 'done') {
         settled = true;
         resolve({ generation: message.generation, report: message.report });
@@ -51,6 +78,7 @@ export function buildInThread(
       reject(error);
     });
     worker.on('exit', (code) => {
+      stopEmbedding.abort();
       signal?.removeEventListener('abort', cancel);
       if (settled) return;
       reject(signal?.aborted ? new ReloadCancelledError() : new Error(`the index build thread stopped unexpectedly (exit code ${code})`));

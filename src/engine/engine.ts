@@ -16,7 +16,7 @@ import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/
 import { topN } from '../search/bm25.js';
 import { dot } from '../search/vectors.js';
 import { composeAnswer } from './answer.js';
-import { buildFromSources, modelFingerprint, type ReloadReport } from './build-from-sources.js';
+import { buildFromSources, modelFingerprint, sourcesChanged, type ReloadReport } from './build-from-sources.js';
 import { buildInThread } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
 import { foldTurns, keptTurns, turnQuery, type TurnQuery } from './follow-up.js';
@@ -115,7 +115,7 @@ export class Engine {
 
   static async open(config: EngineConfig, options: OpenOptions): Promise<Engine> {
     const { log } = options;
-    const embedder = options.embedder ?? (await loadEmbedder(config, options.onModelDownload));
+    const embedder = options.embedder ?? (await loadEmbedder(config, options.onModelDownload, options.buildInThread));
     let snapshot: IndexSnapshot | undefined;
     try {
       const fingerprint = modelFingerprint(config, embedder.dimension);
@@ -130,7 +130,7 @@ export class Engine {
         log[level]({ problem: error.problem }, `${error.message}; building the index from the sources`);
       }
       if (!snapshot || options.reloadOnOpen !== false) {
-        const { snapshot: built, report } = await buildFromSources(config, embedder, fingerprint, snapshot, log, options.onProgress, false, options.onLockNotice);
+        const { snapshot: built, report } = await buildFromSources(config, embedder, fingerprint, snapshot, log, { onProgress: options.onProgress, onLockNotice: options.onLockNotice });
         if (built !== snapshot) snapshot?.close();
         snapshot = built;
         openReport = report;
@@ -154,9 +154,11 @@ export class Engine {
     options: { onProgress?: (progress: BuildProgress) => void; force?: boolean },
     signal: AbortSignal,
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
-    const { generation, report } = await buildInThread(this.config, options.force ?? false, options.onProgress, signal);
+    // The embedding threads start beside the build thread, which first reads the live index.
+    if (options.force || sourcesChanged(this.config, previous)) this.embedder.warm();
+    const { generation, report } = await buildInThread(this.config, options.force ?? false, this.embedder, options.onProgress, signal);
     if (generation === previous.manifest.generation) return { snapshot: previous, report };
-    const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch);
+    const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous);
     return { snapshot, report };
   }
 
@@ -191,7 +193,11 @@ export class Engine {
       const previous = this.snapshots.current;
       const { snapshot, report } = this.settings.buildInThread
         ? await this.buildInThread(previous, options, cancel.signal)
-        : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, options.onProgress, options.force, this.settings.onLockNotice);
+        : await buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log, {
+            onProgress: options.onProgress,
+            force: options.force,
+            onLockNotice: this.settings.onLockNotice,
+          });
       // Queries still holding a lease on the previous snapshot finish on it; it closes after the last.
       this.snapshots.swap(snapshot);
       this.lastReload = { ...report, finishedAt: new Date().toISOString() };
@@ -438,8 +444,12 @@ export class Engine {
   }
 }
 
-/** The configured model, from the models folder or (on a first run) the Hugging Face hub. */
-export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, percent: number) => void): Promise<Embedder> {
+/**
+ * The configured model, from the models folder or (on a first run) the Hugging Face hub. Passages
+ * with sentences are embedded on EMBEDDING_WORKERS threads, and on one at least when `offThread`:
+ * an engine that builds in a thread embeds for it, off its own event loop.
+ */
+export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, percent: number) => void, offThread = false): Promise<Embedder> {
   const options = {
     spec: config.model,
     modelsDir: config.modelsDir,
@@ -449,7 +459,7 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     threads: config.threads,
     onDownload,
   };
-  return config.workers > 1 ? ThreadedEmbedder.load(options, config.workers) : TransformersEmbedder.load(options);
+  return config.workers > 1 || offThread ? ThreadedEmbedder.load(options, config.workers) : TransformersEmbedder.load(options);
 }
 
 /** The live index as a taste sees it: vectors by id and the days' lists. */

@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
-import type { Embedder, PassageWithSentences } from '../embedding/embedder.js';
+import type { PassageEmbedder, PassageWithSentences } from '../embedding/embedder.js';
 import { diskFullOr } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
 import { paperPassage } from '../papers/paper.js';
 import type { SourceProblem } from '../papers/problems.js';
 import { cooperative } from '../util/cooperative.js';
+import { settleAll } from '../util/settle-all.js';
 import { Decision, Planner, preparePaper, type BuildPlan, type PlanCounts, type PreparedPaper } from './build-plan.js';
 import { sentenceKey, type EmbeddingCache } from './embedding-cache.js';
 import { describeFile } from './file-check.js';
@@ -36,7 +37,9 @@ export interface BuildOptions {
   /** The papers to index, which the build goes over a few times (see PaperStream). */
   papers: PaperStream;
   previous?: IndexSnapshot;
-  embedder: Embedder;
+  /** `previous` serves nobody else, so its graph may be updated in place. Default false. */
+  ownsPrevious?: boolean;
+  embedder: PassageEmbedder;
   cache: EmbeddingCache;
   indexDir: string;
   model: ModelFingerprint;
@@ -116,17 +119,21 @@ async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick): 
   return { papers: missing.size, texts: await embedMissing([...missing.values()], options) };
 }
 
-/** The graph to add the fresh papers to: the previous one, read again and updated, or a new one. */
-async function openGraph(plan: ChangePlan, { previous, model, hnsw: params }: BuildOptions): Promise<HierarchicalNSW> {
+/** The graph to add the fresh papers to: the previous one updated (in place when it is the build's own, else read again), or a new one. */
+async function openGraph(plan: ChangePlan, { previous, model, hnsw: params, ownsPrevious }: BuildOptions): Promise<HierarchicalNSW> {
   if (!plan.graphChanged) return previous!.hnsw;
-  const graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
-  if (plan.incremental) {
-    await graph.readIndex(join(previous!.dir, FILES.index));
-    graph.resizeIndex(Math.max(plan.labelCount, 1));
-    for (const label of plan.deleted) graph.markDelete(label);
-  } else {
+  if (!plan.incremental) {
+    const graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
     graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+    return graph;
   }
+  let graph = previous!.hnsw;
+  if (!ownsPrevious) {
+    graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
+    await graph.readIndex(join(previous!.dir, FILES.index));
+  }
+  graph.resizeIndex(Math.max(plan.labelCount, 1));
+  for (const label of plan.deleted) graph.markDelete(label);
   return graph;
 }
 
@@ -135,9 +142,9 @@ async function openGraph(plan: ChangePlan, { previous, model, hnsw: params }: Bu
  * a catalog copy, a refreshed one a new record, a fresh one its graph node, sentence rows, postings
  * and record, all appended to new segments. The previous generation's segments are linked in.
  */
-async function writeGeneration(plan: ChangePlan, dir: string, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick) {
+async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Promise<HierarchicalNSW>, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick) {
   const { previous, onProgress } = options;
-  const graph = await openGraph(plan, options);
+  const graph = await graphOpening;
   const set = new SegmentSet(dir, options.model.dimension, plan, plan.incremental ? previous : undefined);
   try {
     const prior = plan.incremental ? previous!.catalog : undefined;
@@ -160,10 +167,10 @@ async function writeGeneration(plan: ChangePlan, dir: string, vector: (hash: str
       await tick();
     }
     onProgress?.({ phase: 'saving', done: 0, total: plan.labelCount });
-    if (plan.graphChanged) await graph.writeIndex(join(dir, FILES.index));
-    else linkInto(previous!.dir, dir, FILES.index);
+    // hnswlib writes the graph on a libuv thread while this one finishes the segments and catalog.
+    const graphWrite = plan.graphChanged ? graph.writeIndex(join(dir, FILES.index)) : Promise.resolve(linkInto(previous!.dir, dir, FILES.index));
+    const [, written] = await settleAll([graphWrite, set.finish()]);
     const index = plan.graphChanged ? await describeFile(dir, FILES.index) : previous!.manifest.files.index;
-    const written = await set.finish();
     onProgress?.({ phase: 'saving', done: plan.labelCount, total: plan.labelCount });
     return { graph, index, ...written };
   } catch (error) {
@@ -198,6 +205,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   };
   stagesMs.plan = stageStart - started;
 
+  // The previous graph is read from disk while the fresh papers are embedded.
+  const graphOpening = openGraph(plan, options);
+  graphOpening.catch(() => undefined); // awaited by writeGeneration; unheard of only when embedding fails first
   const embedded = await embedFresh(plan, options, tick);
   stage('embed');
   const vector = (hash: string) => {
@@ -207,7 +217,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   };
 
   const { generation, dir } = newGenerationDir(indexDir);
-  const written = await writeGeneration(plan, dir, vector, options, tick).catch(async (error: unknown) => {
+  const written = await writeGeneration(plan, dir, graphOpening, vector, options, tick).catch(async (error: unknown) => {
     // Never made live, so of no use: its space is given back at once (a full disk needs it).
     await rm(dir, { recursive: true, force: true });
     throw diskFullOr(error, dir);

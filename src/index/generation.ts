@@ -96,12 +96,13 @@ export async function verifyGeneration(indexDir: string, manifest: Manifest): Pr
  * swapped file, a torn manifest, or an index built with another model (see checkFile for what the
  * check on open covers). A writer in another process may commit and sweep the generation while it
  * is being read (see removeStaleGenerations); then the manifest names a newer one, which is loaded instead.
+ * `earlier`, a snapshot the caller holds, lends the BM25 segments the two share.
  */
-export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
+export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot): Promise<IndexSnapshot> {
   for (let attempt = 1; ; attempt++) {
     const manifest = readManifest(indexDir);
     try {
-      return await loadNamed(indexDir, manifest, model, efSearch);
+      return await loadNamed(indexDir, manifest, model, efSearch, earlier);
     } catch (error) {
       const moved = attempt < 3 && existsSync(manifestPath(indexDir)) && readManifest(indexDir).generation !== manifest.generation;
       if (!moved) throw error;
@@ -109,12 +110,26 @@ export async function loadGeneration(indexDir: string, model: ModelFingerprint, 
   }
 }
 
-async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number): Promise<IndexSnapshot> {
+/**
+ * The BM25 segments of an earlier snapshot that a manifest lists unchanged (same file name, same
+ * checksum): a generation built on it links them, so they need not be read and parsed again.
+ */
+function keptLexical(earlier: IndexSnapshot | undefined, manifest: Manifest): Map<string, Bm25Segment> {
+  const kept = new Map<string, Bm25Segment>();
+  const before = new Map(earlier?.manifest.segments.lexical.map((entry) => [entry.name, entry.sha256]));
+  for (const entry of manifest.segments.lexical) {
+    const segment = earlier?.lexical.get(entry.name);
+    if (segment && before.get(entry.name) === entry.sha256) kept.set(entry.name, segment);
+  }
+  return kept;
+}
+
+async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot): Promise<IndexSnapshot> {
   const mismatch = fingerprintMismatch(manifest.model, model);
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
   for (const entry of generationFiles(manifest)) checkFile(dir, entry);
-  return openSnapshot(indexDir, manifest, efSearch);
+  return openSnapshot(indexDir, manifest, efSearch, { lexical: keptLexical(earlier, manifest) });
 }
 
 /** Parts of a generation a build already holds in memory, so opening its snapshot need not read them again. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import { Engine, loadEmbedder } from '../../src/engine/engine.js';
 import { MAX_QUESTION_CHARS } from '../../src/engine/question.js';
-import { InvalidQuestionError, ReloadInProgressError, UnknownPaperError } from '../../src/errors.js';
+import { InvalidQuestionError, ModelUnavailableError, ReloadCancelledError, ReloadInProgressError, UnknownPaperError } from '../../src/errors.js';
 import { EmbeddingCache } from '../../src/index/embedding-cache.js';
 import { readManifest } from '../../src/index/generation.js';
 import { generationFiles } from '../../src/index/manifest.js';
@@ -264,6 +264,7 @@ describe('reload', () => {
       },
       embedPassages: (texts, onProgress) => real.embedPassages(texts, onProgress),
       embedWithSentences: (passages, onProgress) => real.embedWithSentences(passages, onProgress),
+      warm: () => real.warm(),
       dispose: () => real.dispose(),
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });
@@ -300,6 +301,7 @@ describe('reload', () => {
       embedQuery: (text) => real.embedQuery(text),
       embedPassages: (texts, onProgress) => (broken ? Promise.reject(new Error('onnxruntime failed')) : real.embedPassages(texts, onProgress)),
       embedWithSentences: (passages, onProgress) => (broken ? Promise.reject(new Error('onnxruntime failed')) : real.embedWithSentences(passages, onProgress)),
+      warm: () => real.warm(),
       dispose: () => real.dispose(),
     };
     const engine = await Engine.open(config, { log: quietLogger(), embedder });
@@ -313,6 +315,107 @@ describe('reload', () => {
       expect(readManifest(join(config.dataDir, 'index')).generation).toBe(generation);
       expect((await engine.ask('how do MLPs scale on vision tasks?', { k: 1 })).results[0]!.id).toBe(SCALING_MLPS);
       broken = false;
+      expect((await engine.reload()).count).toBe(68);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('reload in a build thread (as the bot reloads)', () => {
+  /** The real threaded embedder, counting what the engine is asked to embed and when it is told to warm up. */
+  async function countingEmbedder(config: ReturnType<typeof testConfig>) {
+    const real = await loadEmbedder(config, undefined, true);
+    const seen = { warm: 0, passages: 0, signals: [] as (AbortSignal | undefined)[], broken: false, hold: undefined as Promise<void> | undefined };
+    const embedder: Embedder = {
+      modelId: real.modelId,
+      dimension: real.dimension,
+      embedQuery: (text) => real.embedQuery(text),
+      embedPassages: (texts, onProgress) => real.embedPassages(texts, onProgress),
+      embedWithSentences: async (passages, onProgress, signal) => {
+        seen.passages += passages.length;
+        seen.signals.push(signal);
+        if (seen.hold) await seen.hold;
+        signal?.throwIfAborted();
+        if (seen.broken) throw new ModelUnavailableError(real.modelId, 'its files were removed during the build');
+        return real.embedWithSentences(passages, onProgress, signal);
+      },
+      warm: () => {
+        seen.warm++;
+        real.warm();
+      },
+      dispose: () => real.dispose(),
+    };
+    return { embedder, seen };
+  }
+
+  it('embeds for the thread with the engine\'s own model and threads: warmed once per change, never when nothing changed', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const { embedder, seen } = await countingEmbedder(config);
+    const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
+    try {
+      expect((await engine.reload()).unchanged).toBe(true);
+      expect(seen).toMatchObject({ warm: 0, passages: 0 });
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(5));
+      const report = await engine.reload();
+      expect(report).toMatchObject({ added: 5, embedded: 5, count: 69 });
+      expect(seen).toMatchObject({ warm: 1, passages: 5 });
+      const top = await engine.ask('widget message passing molecules', { k: 1 });
+      expect(top.results[0]!.id).toMatch(/^extra-/);
+      expect(top.results[0]!.summary.some((s) => s.matched)).toBe(true);
+      // The thread updates its own copy of the graph in place; the removals reach the served one.
+      rmSync(join(sources, 'extra.jsonl'));
+      expect(await engine.reload()).toMatchObject({ removed: 5, embedded: 0, count: 64 });
+      const after = await engine.ask('widget message passing molecules', { k: 5 });
+      expect(after.results.map((r) => r.id).filter((id) => id.startsWith('extra-'))).toEqual([]);
+      expect((await engine.ask('how do MLPs scale on vision tasks?', { k: 1 })).results[0]!.id).toBe(SCALING_MLPS);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('hands the thread an embedding failure whole, and keeps the old index serving', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const { embedder, seen } = await countingEmbedder(config);
+    const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
+    try {
+      const generation = engine.generation;
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(3));
+      seen.broken = true;
+      const error = await engine.reload().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelUnavailableError);
+      expect(error).toMatchObject({ code: 'model-unavailable', modelId: embedder.modelId });
+      expect((error as Error).message).toContain('its files were removed during the build');
+      expect(engine.generation).toBe(generation);
+      expect(engine.stats().papers).toBe(64);
+      seen.broken = false;
+      expect((await engine.reload()).count).toBe(67);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a cancelled reload stops the embedding it asked for, commits nothing, and the next reload works', async () => {
+    const sources = tempDir();
+    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
+    const { embedder, seen } = await countingEmbedder(config);
+    const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
+    try {
+      const generation = engine.generation;
+      let release: () => void = () => undefined;
+      seen.hold = new Promise<void>((resolve) => (release = resolve));
+      writeFileSync(join(sources, 'extra.jsonl'), extraPapers(4));
+      const reloading = engine.reload().catch((error: unknown) => error);
+      await expect.poll(() => seen.signals.length, { timeout: 30_000 }).toBe(1);
+      await engine.cancelReload();
+      expect(await reloading).toBeInstanceOf(ReloadCancelledError);
+      expect(seen.signals[0]!.aborted).toBe(true);
+      release();
+      seen.hold = undefined;
+      expect(engine.generation).toBe(generation);
+      expect(readManifest(join(config.dataDir, 'index')).generation).toBe(generation);
       expect((await engine.reload()).count).toBe(68);
     } finally {
       await engine.close();

@@ -32,6 +32,7 @@ function constantEmbedder(modelId: string): Embedder {
     embedQuery: async () => vector,
     embedPassages: async (texts) => texts.map(() => vector),
     embedWithSentences: async (passages) => passages.map((p) => ({ passage: vector, sentences: p.sentences.map(() => vector) })),
+    warm: () => undefined,
     dispose: async () => undefined,
   };
 }

@@ -1,0 +1,48 @@
+import type { PassageEmbedder, PassageVectors, PassageWithSentences } from '../embedding/embedder.js';
+import { reviveError, type SerializedError } from '../errors.js';
+
+/** What a build thread asks of the thread that started it (build-thread-client.ts answers). */
+export type EmbedRequest = { type: 'embed'; id: number; passages: PassageWithSentences[] } | { type: 'warm' };
+
+/** The answers, and the progress of each request. */
+export type EmbedReply =
+  | { type: 'embedded'; id: number; vectors: PassageVectors[] }
+  | { type: 'embed-progress'; id: number; done: number }
+  | { type: 'embed-failed'; id: number; error: SerializedError };
+
+/**
+ * A build thread's embedder: the engine that started the build embeds for it, with the model and
+ * embedding threads it already has. A build thread therefore loads no model of its own, and embedding
+ * threads kept warm by one reload serve the next.
+ */
+export class ParentEmbedder implements PassageEmbedder {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (v: PassageVectors[]) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void; total: number }>();
+
+  /** `post` sends a request to the parent; the parent's replies come back through receive(). */
+  constructor(
+    private readonly post: (request: EmbedRequest) => void,
+    readonly dimension: number,
+  ) {}
+
+  warm(): void {
+    this.post({ type: 'warm' });
+  }
+
+  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress, total: passages.length });
+      this.post({ type: 'embed', id, passages: [...passages] });
+    });
+  }
+
+  receive(reply: EmbedReply): void {
+    const request = this.pending.get(reply.id);
+    if (!request) return;
+    if (reply.type === 'embed-progress') return request.onProgress?.(reply.done, request.total);
+    this.pending.delete(reply.id);
+    if (reply.type === 'embedded') request.resolve(reply.vectors);
+    else request.reject(reviveError(reply.error));
+  }
+}
