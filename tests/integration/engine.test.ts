@@ -349,12 +349,23 @@ describe('reload in a build thread (as the bot reloads)', () => {
     return { embedder, seen };
   }
 
-  it('embeds for the thread with the engine\'s own model and threads: warmed once per change, never when nothing changed', async () => {
+  type Seen = Awaited<ReturnType<typeof countingEmbedder>>['seen'];
+
+  /** An engine over the seed and a folder of extra sources, reloading in a build thread with the counting embedder. */
+  async function withThreadEngine(test: (t: { engine: Engine; sources: string; seen: Seen; modelId: string; dataDir: string }) => Promise<void>) {
     const sources = tempDir();
     const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
     const { embedder, seen } = await countingEmbedder(config);
     const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
     try {
+      await test({ engine, sources, seen, modelId: embedder.modelId, dataDir: config.dataDir });
+    } finally {
+      await engine.close();
+    }
+  }
+
+  it('embeds for the thread with the engine\'s own model and threads: warmed once per change, never when nothing changed', async () => {
+    await withThreadEngine(async ({ engine, sources, seen }) => {
       expect((await engine.reload()).unchanged).toBe(true);
       expect(seen).toMatchObject({ warm: 0, passages: 0 });
       writeFileSync(join(sources, 'extra.jsonl'), extraPapers(5));
@@ -370,39 +381,27 @@ describe('reload in a build thread (as the bot reloads)', () => {
       const after = await engine.ask('widget message passing molecules', { k: 5 });
       expect(after.results.map((r) => r.id).filter((id) => id.startsWith('extra-'))).toEqual([]);
       expect((await engine.ask('how do MLPs scale on vision tasks?', { k: 1 })).results[0]!.id).toBe(SCALING_MLPS);
-    } finally {
-      await engine.close();
-    }
+    });
   });
 
   it('hands the thread an embedding failure whole, and keeps the old index serving', async () => {
-    const sources = tempDir();
-    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
-    const { embedder, seen } = await countingEmbedder(config);
-    const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
-    try {
+    await withThreadEngine(async ({ engine, sources, seen, modelId }) => {
       const generation = engine.generation;
       writeFileSync(join(sources, 'extra.jsonl'), extraPapers(3));
       seen.broken = true;
       const error = await engine.reload().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelUnavailableError);
-      expect(error).toMatchObject({ code: 'model-unavailable', modelId: embedder.modelId });
+      expect(error).toMatchObject({ code: 'model-unavailable', modelId });
       expect((error as Error).message).toContain('its files were removed during the build');
       expect(engine.generation).toBe(generation);
       expect(engine.stats().papers).toBe(64);
       seen.broken = false;
       expect((await engine.reload()).count).toBe(67);
-    } finally {
-      await engine.close();
-    }
+    });
   });
 
   it('a cancelled reload stops the embedding it asked for, commits nothing, and the next reload works', async () => {
-    const sources = tempDir();
-    const config = testConfig(seededDataDir(), { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` });
-    const { embedder, seen } = await countingEmbedder(config);
-    const engine = await Engine.open(config, { log: quietLogger(), embedder, buildInThread: true });
-    try {
+    await withThreadEngine(async ({ engine, sources, seen, dataDir }) => {
       const generation = engine.generation;
       let release: () => void = () => undefined;
       seen.hold = new Promise<void>((resolve) => (release = resolve));
@@ -415,11 +414,9 @@ describe('reload in a build thread (as the bot reloads)', () => {
       release();
       seen.hold = undefined;
       expect(engine.generation).toBe(generation);
-      expect(readManifest(join(config.dataDir, 'index')).generation).toBe(generation);
+      expect(readManifest(join(dataDir, 'index')).generation).toBe(generation);
       expect((await engine.reload()).count).toBe(68);
-    } finally {
-      await engine.close();
-    }
+    });
   });
 });
 
