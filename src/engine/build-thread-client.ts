@@ -26,7 +26,6 @@ export interface BuildThreadJob {
 
 /** Embeds what the thread asks for with `embedder`, until `stop` is aborted. */
 function embedFor(worker: Worker, embedder: PassageEmbedder, request: EmbedRequest, stop: AbortSignal): void {
-  if (request.type === 'warm') return embedder.warm();
   const { id, passages } = request;
   const reply = (message: EmbedReply) => {
     if (!stop.aborted) worker.postMessage(message satisfies BuildThreadCommand);
@@ -64,7 +63,7 @@ export function buildInThread(
     signal?.addEventListener('abort', cancel, { once: true });
     worker.on('message', (message: BuildThreadMessage) => {
       if (message.type === 'progress') onProgress?.(message.progress);
-      else if (message.type === 'embed' || message.type === 'warm') embedFor(worker, embedder, message, stopEmbedding.signal);
+      else if (message.type === 'embed') embedFor(worker, embedder, message, stopEmbedding.signal);
       else if (message.type === 'done') {
         settled = true;
         resolve({ generation: message.generation, report: message.report });

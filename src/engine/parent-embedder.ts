@@ -2,7 +2,7 @@ import type { PassageEmbedder, PassageVectors, PassageWithSentences } from '../e
 import { reviveError, type SerializedError } from '../errors.js';
 
 /** What a build thread asks of the thread that started it (build-thread-client.ts answers). */
-export type EmbedRequest = { type: 'embed'; id: number; passages: PassageWithSentences[] } | { type: 'warm' };
+export type EmbedRequest = { type: 'embed'; id: number; passages: PassageWithSentences[] };
 
 /** The answers, and the progress of each request. */
 export type EmbedReply =
@@ -25,9 +25,8 @@ export class ParentEmbedder implements PassageEmbedder {
     readonly dimension: number,
   ) {}
 
-  warm(): void {
-    this.post({ type: 'warm' });
-  }
+  /** Nothing to do: the engine warms its embedder as it starts the build thread (Engine.reload). */
+  warm(): void {}
 
   embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]> {
     const id = this.nextId++;
