@@ -8,8 +8,10 @@ export type EmbedThreadMessage =
   | { type: 'done'; id: number; vectors: PassageVectors[] }
   | { type: 'error'; id: number; message: string };
 
-// Small parcels keep every thread busy to the end, whatever the passages' lengths or the machine's load.
-const PARCEL = 8;
+// Small parcels keep every thread busy to the end, whatever the passages' lengths or the machine's
+// load: at most 8 passages, and fewer for a small job (100 passages on 2 threads go 3 at a time).
+const MAX_PARCEL = 8;
+const parcelSize = (passages: number, threads: number) => Math.max(1, Math.min(MAX_PARCEL, Math.round(passages / (threads * 16))));
 
 /** Waits for a thread's model to load; rejects with its error. */
 function ready(worker: Worker): Promise<void> {
@@ -128,15 +130,17 @@ export class ThreadedEmbedder implements Embedder {
     signal: AbortSignal | undefined,
   ): Promise<PassageVectors[]> {
     const results = new Array<PassageVectors>(passages.length);
+    // Longest first, so that the last parcels are short ones and the threads finish together.
+    const order = passages.map((_, i) => i).sort((a, b) => passages[b]!.text.length - passages[a]!.text.length);
+    const parcel = parcelSize(passages.length, workers.length);
     let next = 0;
     let done = 0;
     const drain = async (worker: Worker) => {
-      while (next < passages.length) {
+      while (next < order.length) {
         signal?.throwIfAborted();
-        const start = next;
-        next += PARCEL;
-        const vectors = await this.send(worker, passages.slice(start, start + PARCEL));
-        vectors.forEach((v, i) => (results[start + i] = v));
+        const taken = order.slice(next, (next += parcel));
+        const vectors = await this.send(worker, taken.map((i) => passages[i]!));
+        vectors.forEach((v, j) => (results[taken[j]!] = v));
         done += vectors.length;
         onProgress?.(done, passages.length);
       }

@@ -167,10 +167,12 @@ async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Prom
       await tick();
     }
     onProgress?.({ phase: 'saving', done: 0, total: plan.labelCount });
-    // hnswlib writes the graph on a libuv thread while this one finishes the segments and catalog.
-    const graphWrite = plan.graphChanged ? graph.writeIndex(join(dir, FILES.index)) : Promise.resolve(linkInto(previous!.dir, dir, FILES.index));
-    const [, written] = await settleAll([graphWrite, set.finish()]);
-    const index = plan.graphChanged ? await describeFile(dir, FILES.index) : previous!.manifest.files.index;
+    // hnswlib writes the graph on a libuv thread, and it is then read back for its checksum, while
+    // this thread finishes the segments and catalog.
+    const graphWrite = plan.graphChanged
+      ? graph.writeIndex(join(dir, FILES.index)).then(() => describeFile(dir, FILES.index))
+      : Promise.resolve(linkInto(previous!.dir, dir, FILES.index)).then(() => previous!.manifest.files.index);
+    const [index, written] = await settleAll([graphWrite, set.finish()]);
     onProgress?.({ phase: 'saving', done: plan.labelCount, total: plan.labelCount });
     return { graph, index, ...written };
   } catch (error) {

@@ -97,6 +97,21 @@ describe('openSources (the sources as a stream, with a parse cache)', () => {
     expect(changed.entries.find((e) => e.id === 'p0')?.paper.title).toBe('Paper number 0 on widgets, revised');
   });
 
+  it('parses a file again when its cache entry cannot be read (torn, or written by another Node), and drops an older format\'s entry', async () => {
+    const { dir } = sources();
+    const cacheDir = join(tempDir(), 'cache');
+    const first = await streamed(dir, cacheDir);
+    const keys = readdirSync(cacheDir).find((name) => name.endsWith('.keys'))!;
+    writeFileSync(join(cacheDir, keys), Buffer.from([0xff, 0x0f, 0x6f, 0x22, 0x03]));
+    const older = keys.replace(/\.keys$/, '.json'); // format 1 kept the keys as JSON
+    writeFileSync(join(cacheDir, older), '{"version":1}');
+    const again = await streamed(dir, cacheDir);
+    expect(again.entries).toEqual(first.entries);
+    expect(again.entries.map((e) => e.paper)).toEqual((await loadSources([dir], TODAY)).papers);
+    expect(readdirSync(cacheDir)).not.toContain(older);
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+  });
+
   it('parses again when the arXiv-id table changes, since it changes what a file yields', async () => {
     const { dir } = sources();
     const cacheDir = join(tempDir(), 'cache');
