@@ -104,6 +104,11 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
   return { size, dir, config, build, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
 }
 
+/** Whether the stored corpus of `size` papers has a measured build already (so nothing need be guessed about one). */
+export function hasBuild(ctx: BenchContext, size: number): boolean {
+  return existsSync(join(ctx.workDir, `corpus-${size}`, 'build.json'));
+}
+
 /**
  * Why building `size` papers would likely fail here, judged from the largest build measured so far
  * (memory grows about linearly with the corpus, or slower, as a build streams its sources): over

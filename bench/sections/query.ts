@@ -1,4 +1,4 @@
-import { benchQuestions, buildWontFit, corpus, serveInProcess, type Corpus, type ServeResult } from '../lib/corpora.js';
+import { benchQuestions, buildWontFit, corpus, hasBuild, serveInProcess, type Corpus, type ServeResult } from '../lib/corpora.js';
 import { percentile } from '../../src/util/percentile.js';
 import { figure } from '../lib/stats.js';
 import type { BenchContext, Section } from '../lib/types.js';
@@ -15,7 +15,8 @@ export async function servePoints(ctx: BenchContext, sizes: readonly number[]): 
   const points: ScalePoint[] = [];
   const notRun: string[] = [];
   for (const size of sizes) {
-    const tooBig = buildWontFit(size, points.map((p) => p.corpus));
+    // A corpus built before needs no guess; its build's own figures are in its marker.
+    const tooBig = hasBuild(ctx, size) ? undefined : buildWontFit(size, points.map((p) => p.corpus));
     if (tooBig) {
       ctx.log(`  skipping ${size}: ${tooBig}`);
       notRun.push(`${size} papers not run: ${tooBig}.`);
