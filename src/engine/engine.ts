@@ -154,8 +154,10 @@ export class Engine {
     options: { onProgress?: (progress: BuildProgress) => void; force?: boolean },
     signal: AbortSignal,
   ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
+    // Unchanged sources: buildFromSources answers from the manifest at once, with no thread to start.
+    if (!options.force && !sourcesChanged(this.config, previous)) return buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log);
     // The embedding threads start beside the build thread, which first reads the live index.
-    if (options.force || sourcesChanged(this.config, previous)) this.embedder.warm();
+    this.embedder.warm();
     const { generation, report } = await buildInThread(this.config, options.force ?? false, this.embedder, options.onProgress, signal);
     if (generation === previous.manifest.generation) return { snapshot: previous, report };
     const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous);
