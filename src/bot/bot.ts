@@ -102,7 +102,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     throw new BotLoginError(`${describeLoginFailure(error, config)}\nTo try paperscout without Discord, use the CLI: npx paperscout ask "how do MLPs scale on vision tasks?"`);
   }
   const readyClient = client as Client<true>;
-  log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.stats().papers }, 'bot ready');
+  log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: engine.papers }, 'bot ready');
   const caughtUp = context.watches.catchUp().catch((error: unknown) => log.error({ err: error }, 'catching up on papers indexed while the bot was down failed'));
   const daily = new DailyService({ client, engine, state, watches: context.watches, taste: context.taste, feed, dataDir, log, now });
   const interval = options.dailyIntervalMs ?? 60_000;

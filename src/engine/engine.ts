@@ -13,7 +13,6 @@ import type { ModelFingerprint } from '../index/manifest.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../log.js';
 import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/paper.js';
-import { topN } from '../search/bm25.js';
 import { dot } from '../search/vectors.js';
 import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, sourcesChanged, type ReloadReport } from './build-from-sources.js';
@@ -169,6 +168,11 @@ export class Engine {
     return this.snapshots.current.manifest.generation;
   }
 
+  /** Papers in the live index (stats() also counts listing days, which costs a pass over the catalog). */
+  get papers(): number {
+    return this.snapshots.current.count;
+  }
+
   /** Whether a paper with this exact id is in the live index. */
   hasPaper(id: string): boolean {
     return this.snapshots.current.labelById.has(id);
@@ -237,13 +241,14 @@ export class Engine {
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
     const turns: TurnQuery[] = [];
     for (const turn of [...context, text]) turns.push(await turnQuery(turn, (t) => this.embedder.embedQuery(t), snap.bm25));
-    const { vector: query, lexical: lexicalScores, terms: questionTerms } = foldTurns(turns, options.followUpWeight);
+    const { vector: query, terms: questionTerms } = foldTurns(turns, options.followUpWeight);
     const embedded = performance.now();
     // About a third of papers link a repository: a filtered question draws deeper to fill its page.
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1) * (options.hasCode ? HAS_CODE_DEPTH : 1);
     const dense = snap.nearest(query, depth);
-    const lexical = topN(lexicalScores, depth, (label) => snap.isLive(label));
+    const lexical = snap.bm25.top(questionTerms, depth);
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
+    const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
     const evidence = candidateLabels(dense, lexical).map((label) => {
       const match = matchSentences(query, snap.sentences.get(label));
@@ -252,7 +257,7 @@ export class Engine {
         label,
         dense: denseByLabel.get(label) ?? dot(query, snap.vector(label)),
         sentence: match.topSimilarity,
-        lexical: lexicalScores[label]!,
+        lexical: lexicalByLabel.get(label) ?? snap.bm25.score(questionTerms, label),
       };
     });
     // Filtered after ranking, so a paper with code keeps the score and order it has unfiltered.

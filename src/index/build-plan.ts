@@ -3,6 +3,7 @@ import { paperPassage, type Paper } from '../papers/paper.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { recordHash, type Catalog } from './catalog.js';
 import { textHash } from './embedding-cache.js';
+import type { LabelLookup } from './id-table.js';
 import type { Manifest } from './manifest.js';
 import type { SourceEntry } from './paper-stream.js';
 
@@ -61,7 +62,7 @@ export type BuildPlan =
 export interface PlanBase {
   manifest: Pick<Manifest, 'corpusDigest' | 'hnsw'>;
   catalog: Pick<Catalog, 'size' | 'isLive' | 'contentHash' | 'recordHash'>;
-  labelById: ReadonlyMap<string, number>;
+  labelById: LabelLookup;
 }
 
 const DIGEST_BATCH = 4096;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Listing, Paper } from '../papers/paper.js';
+import { IdTable } from './id-table.js';
 
 /** Hash of a paper record as read from the sources: a different hash means its details changed. */
 export function recordHash(paper: Paper): string {
@@ -122,6 +123,12 @@ export class Catalog {
 
   id(label: number): string | null {
     return this.isLive(label) ? this.text('ids', label) : null;
+  }
+
+  /** Every live paper's label by its id. */
+  labelsById(): IdTable {
+    const { ends, bytes } = this.columns.texts.ids;
+    return new IdTable(ends, bytes, (label) => this.isLive(label));
   }
 
   title(label: number): string {

@@ -144,19 +144,14 @@ export interface HeldParts {
 export async function openSnapshot(indexDir: string, manifest: Manifest, efSearch: number, held: HeldParts = {}): Promise<IndexSnapshot> {
   const dir = join(indexDir, manifest.generation);
   const path = (file: FileEntry) => join(dir, file.name);
+  // The graph, the largest file, is read on libuv's thread pool while this thread reads the rest.
+  const graph = held.hnsw ? Promise.resolve(held.hnsw) : readGraph(path(manifest.files.index), manifest.model.dimension);
+  graph.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
   const catalog = held.catalog ?? readCatalog(indexDir, manifest);
   let live = 0;
   for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) live++;
   if (catalog.size !== manifest.labels || live !== manifest.count) {
     throw new IndexLoadError('corrupt', `${path(manifest.files.catalog)} holds ${catalog.size} labels (${live} live), the manifest ${manifest.labels} (${manifest.count})`);
-  }
-  let { hnsw } = held;
-  if (!hnsw) {
-    hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimension);
-    await hnsw.readIndex(path(manifest.files.index));
-  }
-  if (hnsw.getCurrentCount() !== manifest.labels) {
-    throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels}`);
   }
   const lexical = new Map<string, Bm25Segment>();
   for (const entry of manifest.segments.lexical) {
@@ -167,15 +162,27 @@ export async function openSnapshot(indexDir: string, manifest: Manifest, efSearc
     }
   }
   const bm25 = new Bm25Index([...lexical.values()], catalog.size, (label) => catalog.isLive(label));
+  const labelById = catalog.labelsById();
   const sentences = SentenceStore.open(dir, manifest.segments.sentences, manifest.model.dimension);
-  let records;
+  let records: PaperStore | undefined;
   try {
     records = new PaperStore(dir, manifest.segments.papers, catalog);
+    const hnsw = await graph;
+    if (hnsw.getCurrentCount() !== manifest.labels) {
+      throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels}`);
+    }
+    return new IndexSnapshot(manifest, dir, { catalog, labelById, records, hnsw, sentences, bm25, lexical }, efSearch);
   } catch (error) {
+    records?.close();
     sentences.close();
     throw error;
   }
-  return new IndexSnapshot(manifest, dir, catalog, records, hnsw, sentences, bm25, lexical, efSearch);
+}
+
+async function readGraph(file: string, dimension: number): Promise<HierarchicalNSW> {
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  await hnsw.readIndex(file);
+  return hnsw;
 }
 
 export function newGenerationDir(indexDir: string): { generation: string; dir: string } {

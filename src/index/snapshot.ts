@@ -2,6 +2,7 @@ import type { HierarchicalNSW } from 'hnswlib-node';
 import { normalizeTitle } from '../papers/paper.js';
 import type { Bm25Index, Bm25Segment } from '../search/bm25.js';
 import type { Catalog } from './catalog.js';
+import type { LabelLookup } from './id-table.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
 import type { PaperStore } from './paper-store.js';
@@ -25,33 +26,44 @@ export interface Neighbour {
  * One immutable, fully loaded index generation. Queries read a snapshot; a reload builds a new one
  * beside it and swaps the reference, so a query never sees half of each.
  */
+/** What a snapshot is made of, read from its generation's files. */
+export interface SnapshotParts {
+  catalog: Catalog;
+  /** Every live paper's label by its id (Catalog.labelsById). */
+  labelById: LabelLookup;
+  records: PaperStore;
+  hnsw: HierarchicalNSW;
+  sentences: SentenceStore;
+  bm25: Bm25Index;
+  /** The BM25 segments bm25 reads, by file name: the next build keeps those it links. */
+  lexical: ReadonlyMap<string, Bm25Segment>;
+}
+
 export class IndexSnapshot {
-  readonly labelById = new Map<string, number>();
   readonly loadedAt = new Date();
+  readonly catalog: Catalog;
+  readonly labelById: LabelLookup;
+  readonly hnsw: HierarchicalNSW;
+  readonly sentences: SentenceStore;
+  readonly bm25: Bm25Index;
+  readonly lexical: ReadonlyMap<string, Bm25Segment>;
+  private readonly records: PaperStore;
   private titleEntries?: TitleEntry[];
   private listingIndex?: Map<string, number[]>;
 
   constructor(
     readonly manifest: Manifest,
     readonly dir: string,
-    readonly catalog: Catalog,
-    private readonly records: PaperStore,
-    readonly hnsw: HierarchicalNSW,
-    readonly sentences: SentenceStore,
-    readonly bm25: Bm25Index,
-    /** The BM25 segments bm25 reads, by file name: the next build keeps those it links. */
-    readonly lexical: ReadonlyMap<string, Bm25Segment>,
+    parts: SnapshotParts,
     efSearch: number,
   ) {
-    for (let label = 0; label < catalog.size; label++) {
-      const id = catalog.id(label);
-      if (id !== null) this.labelById.set(id, label);
-    }
-    hnsw.setEf(efSearch);
+    ({ catalog: this.catalog, labelById: this.labelById, records: this.records, hnsw: this.hnsw, sentences: this.sentences, bm25: this.bm25, lexical: this.lexical } = parts);
+    this.hnsw.setEf(efSearch);
   }
 
+  /** Live papers (openSnapshot checked the catalog's against the manifest's). */
   get count(): number {
-    return this.labelById.size;
+    return this.manifest.count;
   }
 
   isLive(label: number): boolean {

@@ -1,9 +1,7 @@
 import { terms } from '../text/terms.js';
+import { maxScoreTop, seek, TopCollector, type PostingCursor, type Scored } from './max-score.js';
 
-export interface Scored {
-  label: number;
-  score: number;
-}
+export type { Scored } from './max-score.js';
 
 /** Okapi BM25's term-frequency saturation (k1) and length normalization (b). */
 export interface Bm25Params {
@@ -16,26 +14,11 @@ export const BM25_PARAMS: Bm25Params = { k1: 1.2, b: 0.75 };
 /** How many times a title's words count, against once for the abstract's: titles name what a paper is about. */
 export const TITLE_REPEATS = 2;
 
-/** Keeps the `n` best of a stream without sorting all of it. */
+/** Keeps the `n` best positive scores without sorting all of them; of equal scores, the lower label. */
 export function topN(scores: Float32Array | Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
-  const best: Scored[] = [];
-  if (n <= 0) return best;
-  for (let label = 0; label < scores.length; label++) {
-    const score = scores[label]!;
-    if (score <= 0 || !isCandidate(label)) continue;
-    if (best.length < n) {
-      best.push({ label, score });
-      if (best.length === n) best.sort((a, b) => b.score - a.score);
-    } else if (score > best[n - 1]!.score) {
-      let i = n - 1;
-      while (i > 0 && best[i - 1]!.score < score) {
-        best[i] = best[i - 1]!;
-        i--;
-      }
-      best[i] = { label, score };
-    }
-  }
-  return best.length < n ? best.sort((a, b) => b.score - a.score) : best;
+  const top = new TopCollector(n);
+  for (let label = 0; label < scores.length; label++) if (scores[label]! > top.threshold && isCandidate(label)) top.offer(label, scores[label]!);
+  return top.best;
 }
 
 /** What BM25 reads of a paper. */
@@ -134,7 +117,9 @@ export class Bm25Segment {
     const freqs = take(Uint16Array, 2, header.postings);
     offset += (header.postings * 2) % 4;
     const lengths = take(Float32Array, 4, header.labels);
-    const termIds = new Map(header.terms.map((term, i) => [term, i]));
+    // A loop, not new Map(terms.map(…)): no pair array per term (a segment has ~100k terms).
+    const termIds = new Map<string, number>();
+    for (let i = 0; i < header.terms.length; i++) termIds.set(header.terms[i]!, i);
     return new Bm25Segment(header.firstLabel, termIds, offsets, docs, freqs, lengths);
   }
 }
@@ -222,16 +207,20 @@ export class Bm25Index {
   /** Segments holding a dead label, whose postings must be filtered. */
   private readonly withDead: Set<Bm25Segment>;
 
+  /** In label order, so that top() meets documents in the order scores() ranks ties. */
+  private readonly segments: readonly Bm25Segment[];
+
   constructor(
-    private readonly segments: readonly Bm25Segment[],
+    segments: readonly Bm25Segment[],
     labels: number,
     private readonly isLive: (label: number) => boolean = () => true,
   ) {
+    this.segments = [...segments].sort((a, b) => a.firstLabel - b.firstLabel);
     this.lengths = new Float32Array(labels);
     this.withDead = new Set();
     let total = 0;
     let count = 0;
-    for (const segment of segments) {
+    for (const segment of this.segments) {
       for (let i = 0; i < segment.labels; i++) {
         const label = segment.firstLabel + i;
         if (label >= labels) break;
@@ -286,8 +275,14 @@ export class Bm25Index {
     return max;
   }
 
+  /** What one term of weight `weight` (its IDF, times its share of the question) adds to a document's score. */
+  private contribution(weight: number, tf: number, label: number, { k1, b }: Bm25Params): number {
+    const norm = k1 * (1 - b + (b * this.lengths[label]!) / this.averageLength);
+    return (weight * tf * (k1 + 1)) / (tf + norm);
+  }
+
   /** Scores every document for the query; labels index the returned array. */
-  scores(query: string, { k1, b }: Bm25Params = BM25_PARAMS): Float64Array {
+  scores(query: string, params: Bm25Params = BM25_PARAMS): Float64Array {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
       const df = this.documentFrequency(word);
@@ -301,9 +296,7 @@ export class Bm25Index {
         for (let i = rows.start; i < rows.end; i++) {
           const label = docs[i]!;
           if (filter && !this.isLive(label)) continue;
-          const tf = freqs[i]!;
-          const norm = k1 * (1 - b + (b * this.lengths[label]!) / this.averageLength);
-          scores[label]! += (idf * tf * (k1 + 1)) / (tf + norm);
+          scores[label]! += this.contribution(idf, freqs[i]!, label, params);
         }
       }
     }
@@ -311,6 +304,48 @@ export class Bm25Index {
   }
 
   search(query: string, n: number, isCandidate: (label: number) => boolean = () => true): Scored[] {
-    return topN(this.scores(query), n, isCandidate);
+    return this.top(this.termWeights(query), n, isCandidate);
+  }
+
+  /**
+   * The `n` best live documents for weighted terms (term → IDF times the term's share of the
+   * question, as termWeights gives and follow-ups mix), under the default parameters: the
+   * documents and scores topN(scores(…)) keeps, without scoring every document (see maxScoreTop).
+   */
+  top(weights: ReadonlyMap<string, number>, n: number, isCandidate: (label: number) => boolean = () => true): Scored[] {
+    const top = new TopCollector(n);
+    for (const segment of this.segments) {
+      const cursors: PostingCursor[] = [];
+      for (const [word, weight] of weights) {
+        const rows = segment.postings(word);
+        if (!rows || weight <= 0) continue;
+        const { docs, freqs } = segment;
+        cursors.push({
+          docs,
+          position: rows.start,
+          end: rows.end,
+          // Above the most a term adds, weight × (k1 + 1), by a margin for rounding in the sums.
+          bound: weight * (BM25_PARAMS.k1 + 1) * (1 + 1e-9),
+          contribution: (row) => this.contribution(weight, freqs[row]!, docs[row]!, BM25_PARAMS),
+        });
+      }
+      maxScoreTop(cursors, top, (label) => this.isLive(label) && isCandidate(label));
+    }
+    return top.best;
+  }
+
+  /** One document's score for weighted terms (as top() takes them), found by binary search in each term's postings. */
+  score(weights: ReadonlyMap<string, number>, label: number): number {
+    const segment = this.segments.find((s) => label >= s.firstLabel && label < s.firstLabel + s.labels);
+    if (!segment || !this.isLive(label)) return 0;
+    let score = 0;
+    for (const [word, weight] of weights) {
+      const rows = segment.postings(word);
+      if (!rows || weight <= 0) continue;
+      const cursor = { docs: segment.docs, position: rows.start, end: rows.end };
+      seek(cursor, label);
+      if (cursor.position < rows.end && segment.docs[cursor.position] === label) score += this.contribution(weight, segment.freqs[cursor.position]!, label, BM25_PARAMS);
+    }
+    return score;
   }
 }

@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { FOLLOW_UP_WEIGHT, foldTurns, keptTurns, MAX_TURNS, type TurnQuery } from '../../src/engine/follow-up.js';
 import { dot } from '../../src/search/vectors.js';
 
-const turn = (vector: number[], lexical: number[], terms: [string, number][]): TurnQuery => ({
+const turn = (vector: number[], terms: [string, number][]): TurnQuery => ({
   vector: Float32Array.from(vector),
-  lexical: Float64Array.from(lexical),
   terms: new Map(terms),
 });
 
 describe('foldTurns', () => {
-  const first = turn([1, 0, 0], [4, 0, 2], [['mlp', 2], ['vision', 1]]);
-  const followUp = turn([0, 1, 0], [0, 5, 1], [['language', 3], ['mlp', 1]]);
+  const first = turn([1, 0, 0], [['mlp', 2], ['vision', 1]]);
+  const followUp = turn([0, 1, 0], [['language', 3], ['mlp', 1]]);
 
   it('returns a single question unchanged', () => {
     expect(foldTurns([first])).toBe(first);
@@ -23,17 +22,16 @@ describe('foldTurns', () => {
     expect(dot(vector, first.vector)).toBeGreaterThan(0.5);
   });
 
-  it('mixes BM25 scores and term weights with the follow-up weighted higher', () => {
+  it('mixes term weights (the BM25 query) with the follow-up weighted higher', () => {
     const w = FOLLOW_UP_WEIGHT;
-    const { lexical, terms } = foldTurns([first, followUp]);
-    expect([...lexical]).toEqual([(1 - w) * 4, w * 5, (1 - w) * 2 + w * 1].map((x) => expect.closeTo(x, 9)));
+    const { terms } = foldTurns([first, followUp]);
     expect(terms.get('language')).toBeCloseTo(w * 3, 9);
     expect(terms.get('vision')).toBeCloseTo((1 - w) * 1, 9);
     expect(terms.get('mlp')).toBeCloseTo((1 - w) * 2 + w * 1, 9);
   });
 
   it('gives the newest follow-up the most weight when there are several', () => {
-    const third = turn([0, 0, 1], [0, 0, 0], []);
+    const third = turn([0, 0, 1], []);
     const { vector } = foldTurns([first, followUp, third]);
     expect(vector[2]).toBeGreaterThan(vector[1]!);
     expect(vector[1]).toBeGreaterThan(vector[0]!);
