@@ -50,7 +50,7 @@ const engineEnv = z.object({
   HF_HUB_OFFLINE: bool.optional(),
   HNSW_M: int(4, 96).default(16),
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
-  HNSW_EF_SEARCH: int(10, 2000).default(256),
+  HNSW_EF_SEARCH: int(10, 2000).default(512),
   LOW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   /** How long a writer waits for another live process holding the index lock (0 = not at all). */
   INDEX_LOCK_TIMEOUT_SECONDS: int(0, 86_400).default(600),
@@ -85,7 +85,7 @@ export interface EngineConfig {
    * (EMBEDDING_WORKERS); 1 embeds on the indexing thread itself. Default: 0, one per core, at most 4.
    */
   workers: number;
-  /** HNSW graph degree and candidate lists (HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH). Default: 16, 200, 256. */
+  /** HNSW graph degree and candidate lists (HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH). Default: 16, 200, 512. */
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /**
    * Below this semantic score a best match is flagged as low confidence (LOW_CONFIDENCE_THRESHOLD).

@@ -141,7 +141,7 @@ export function benchQuestions(ctx: BenchContext): string[] {
 export interface ServeResult {
   papers: number;
   coldStartMs: number;
-  samples: { tookMs: number; embedMs: number; searchMs: number; summaryMs: number }[];
+  samples: { tookMs: number; embedMs: number; lexicalMs: number; searchMs: number; summaryMs: number }[];
   baselineRssBytes: number;
   afterOpenRssBytes: number;
   peakRssBytes: number;

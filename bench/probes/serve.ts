@@ -20,7 +20,7 @@ const engine = await Engine.open(benchConfig(root, dataDir!, sources!), { log: c
 const coldStartMs = performance.now() - started;
 const afterOpenRss = process.memoryUsage().rss;
 
-const samples: { tookMs: number; embedMs: number; searchMs: number; summaryMs: number }[] = [];
+const samples: { tookMs: number; embedMs: number; lexicalMs: number; searchMs: number; summaryMs: number }[] = [];
 for (let r = 0; r < Number(repeatsText ?? 3); r++) {
   for (const query of queries) {
     const result = await engine.ask(query);

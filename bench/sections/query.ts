@@ -39,7 +39,7 @@ export async function servePoints(ctx: BenchContext, sizes: readonly number[]): 
 
 const ms = (values: number[]) => values.map((v) => Math.round(v * 100) / 100);
 
-/** Query latency by corpus size, with its three parts: question embedding, search and fusion, summaries. */
+/** Query latency by corpus size, with its parts: question embedding, BM25, vector search and fusion, summaries. */
 export function querySection(points: readonly ScalePoint[], notRun: readonly string[]): Section {
   const rows = points.map(({ size, serve }) => {
     const took = serve.samples.map((s) => s.tookMs);
@@ -49,6 +49,7 @@ export function querySection(points: readonly ScalePoint[], notRun: readonly str
       percentile(took, 95).toFixed(1),
       percentile(took, 99).toFixed(1),
       percentile(serve.samples.map((s) => s.embedMs), 50).toFixed(2),
+      percentile(serve.samples.map((s) => s.lexicalMs), 50).toFixed(2),
       percentile(serve.samples.map((s) => s.searchMs), 50).toFixed(2),
       percentile(serve.samples.map((s) => s.summaryMs), 50).toFixed(2),
       serve.samples.length,
@@ -70,13 +71,14 @@ export function querySection(points: readonly ScalePoint[], notRun: readonly str
         target: { op: '<=', value: 50 },
       },
       { ...figure(`question embedding p50 ${label}`, 'ms', ms(samples.map((s) => s.embedMs))), target: { op: '<=', value: 10 } },
+      figure(`BM25 top documents p50 ${label}`, 'ms', ms(samples.map((s) => s.lexicalMs))),
       figure(`search and fusion p50 ${label}`, 'ms', ms(samples.map((s) => s.searchMs))),
       figure(`summaries p50 ${label}`, 'ms', ms(samples.map((s) => s.summaryMs))),
     ],
     tables: [
       {
         title: 'Latency by corpus size (ms; each question asked repeatedly in one process)',
-        columns: ['papers', 'ask p50', 'ask p95', 'ask p99', 'embed p50', 'search+fusion p50', 'summaries p50', 'queries'],
+        columns: ['papers', 'ask p50', 'ask p95', 'ask p99', 'embed p50', 'BM25 p50', 'search+fusion p50', 'summaries p50', 'queries'],
         rows,
       },
     ],

@@ -5,7 +5,7 @@ import { percentile } from '../../src/util/percentile.js';
 import type { Corpus } from '../lib/corpora.js';
 import type { SeedPaper } from '../lib/synthetic.js';
 import type { BenchContext, Figure, Section } from '../lib/types.js';
-import { queryVectors } from './ann.js';
+import { queryVectors, recallAtK } from './ann.js';
 import type { ScalePoint } from './query.js';
 
 const K = 10;
@@ -33,18 +33,17 @@ export async function storedRecall(ctx: BenchContext, target: Corpus, seed: read
   exact.initIndex(manifest.count);
   for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) exact.addPoint(graph.getPoint(label), label);
   const queries = await queryVectors(ctx, target, seed);
-  const truth = queries.map((q) => new Set(exact.searchKnn(q, K).neighbors));
+  const truth = queries.map((q) => exact.searchKnn(q, K));
   const at = (ef: number) => {
     graph.setEf(ef);
     const latencies: number[] = [];
-    let found = 0;
-    for (const [i, q] of queries.entries()) {
+    const found = queries.map((q) => {
       const started = performance.now();
-      const { neighbors } = graph.searchKnn(q, K);
+      const result = graph.searchKnn(q, K);
       latencies.push(performance.now() - started);
-      found += neighbors.filter((label) => truth[i]!.has(label)).length;
-    }
-    return { recall: found / (K * queries.length), p95Ms: percentile(latencies, 95) };
+      return result;
+    });
+    return { recall: recallAtK(found, truth), p95Ms: percentile(latencies, 95) };
   };
   const ef = target.config.hnsw.efSearch;
   const served = at(ef);

@@ -18,7 +18,7 @@ import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, sourcesChanged, type ReloadReport } from './build-from-sources.js';
 import { buildInThread } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
-import { foldTurns, keptTurns, turnQuery, type TurnQuery } from './follow-up.js';
+import { foldTerms, foldVectors, keptTurns } from './follow-up.js';
 import { answerInPaper } from './paper-answer.js';
 import { bestTitleMatch, suggestTitles } from './lookup.js';
 import { clampInt, cleanQuestion, MAX_RESULTS } from './question.js';
@@ -234,19 +234,27 @@ export class Engine {
     return this.snapshots.with((snap) => this.answer(snap, text, truncated, context, options));
   }
 
+  /** The questions' vectors, one after another (the model runs one question at a time). */
+  private async embedTurns(turns: readonly string[]): Promise<Float32Array[]> {
+    const vectors: Float32Array[] = [];
+    for (const turn of turns) vectors.push(await this.embedder.embedQuery(turn));
+    return vectors;
+  }
+
   private async answer(snap: IndexSnapshot, text: string, truncated: boolean, context: string[], options: AskOptions): Promise<AskResult> {
     const started = performance.now();
     const weights = options.weights ?? this.settings.weights;
     const k = clampInt(options.k, 1, MAX_RESULTS, 5);
     const offset = clampInt(options.offset, 0, 10 * MAX_RESULTS, 0);
-    const turns: TurnQuery[] = [];
-    for (const turn of [...context, text]) turns.push(await turnQuery(turn, (t) => this.embedder.embedQuery(t), snap.bm25));
-    const { vector: query, terms: questionTerms } = foldTurns(turns, options.followUpWeight);
-    const embedded = performance.now();
+    const turns = [...context, text];
     // About a third of papers link a repository: a filtered question draws deeper to fill its page.
     const depth = Math.max(CANDIDATE_DEPTH, offset + k + 1) * (options.hasCode ? HAS_CODE_DEPTH : 1);
-    const dense = snap.nearest(query, depth);
+    const questionTerms = foldTerms(turns.map((turn) => snap.bm25.termWeights(turn)), options.followUpWeight);
     const lexical = snap.bm25.top(questionTerms, depth);
+    const scored = performance.now();
+    const query = foldVectors(await this.embedTurns(turns), options.followUpWeight);
+    const embedded = performance.now();
+    const dense = snap.nearest(query, depth);
     const denseByLabel = new Map(dense.map((d) => [d.label, d.similarity]));
     const lexicalByLabel = new Map(lexical.map((l) => [l.label, l.score]));
     const matches = new Map<number, SentenceMatch>();
@@ -285,7 +293,7 @@ export class Engine {
       ...(context.length > 0 && { context }),
       truncated,
       tookMs: Math.round((finished - started) * 10) / 10,
-      timings: { embedMs: ms(started, embedded), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
+      timings: { embedMs: ms(scored, embedded), lexicalMs: ms(started, scored), searchMs: ms(embedded, searched), summaryMs: ms(searched, finished) },
       confidence,
       lowConfidence,
       searched: snap.count,

@@ -45,8 +45,8 @@ export interface AskResult {
   /** True when the question was cut to the length limit. */
   truncated: boolean;
   tookMs: number;
-  /** Where the time went: embedding the question, retrieval and fusion, summaries. */
-  timings: { embedMs: number; searchMs: number; summaryMs: number };
+  /** Where the time went: embedding the question, BM25's top documents, vector search with sentences and fusion, summaries. */
+  timings: { embedMs: number; lexicalMs: number; searchMs: number; summaryMs: number };
   /** Semantic strength of the best match, 0..1; below the calibrated threshold it is `lowConfidence`. */
   confidence: number;
   /** True when even the best match is weak: the results are shown as leads, not answers. */

@@ -17,6 +17,7 @@ export const TITLE_REPEATS = 2;
 /** Keeps the `n` best positive scores without sorting all of them; of equal scores, the lower label. */
 export function topN(scores: Float32Array | Float64Array, n: number, isCandidate: (label: number) => boolean): Scored[] {
   const top = new TopCollector(n);
+  // In label order, a score equal to the threshold comes after the labels holding it: it cannot enter.
   for (let label = 0; label < scores.length; label++) if (scores[label]! > top.threshold && isCandidate(label)) top.offer(label, scores[label]!);
   return top.best;
 }
@@ -74,7 +75,7 @@ export class Bm25Segment {
   }
 
   /** The rows of a term's postings, or undefined when no document here has it. */
-  postings(term: string): { start: number; end: number } | undefined {
+  postings(term: string): PostingRows | undefined {
     const id = this.termIds.get(term);
     return id === undefined ? undefined : { start: this.offsets[id]!, end: this.offsets[id + 1]! };
   }
@@ -193,12 +194,26 @@ export class Bm25SegmentBuilder {
   }
 }
 
+/** Where a term's postings lie in a segment. */
+interface PostingRows {
+  start: number;
+  end: number;
+}
+
+/** A weighted query term's postings in each segment that has it. */
+interface TermPostings {
+  weight: number;
+  rows: Map<Bm25Segment, PostingRows>;
+}
+
 /**
  * Okapi BM25 over titles and abstracts, across the segments of a generation. Only live labels count:
  * a removed paper's postings stay in its segment until the segment is rewritten, but its document
  * counts in no statistic, so scores are those a fresh build of the live papers would give.
  */
 export class Bm25Index {
+  /** In label order, so that finding a label's segment is a binary search. */
+  private readonly segments: readonly Bm25Segment[];
   private readonly lengths: Float32Array;
   private readonly averageLength: number;
   private readonly documentCount: number;
@@ -206,9 +221,8 @@ export class Bm25Index {
   private readonly frequencies = new Map<string, number>();
   /** Segments holding a dead label, whose postings must be filtered. */
   private readonly withDead: Set<Bm25Segment>;
-
-  /** In label order, so that top() meets documents in the order scores() ranks ties. */
-  private readonly segments: readonly Bm25Segment[];
+  /** Per segment, the bound of each term top() has met (by its first row), for MaxScore. */
+  private readonly bounds = new Map<Bm25Segment, Map<number, number>>();
 
   constructor(
     segments: readonly Bm25Segment[],
@@ -275,10 +289,12 @@ export class Bm25Index {
     return max;
   }
 
-  /** What one term of weight `weight` (its IDF, times its share of the question) adds to a document's score. */
-  private contribution(weight: number, tf: number, label: number, { k1, b }: Bm25Params): number {
-    const norm = k1 * (1 - b + (b * this.lengths[label]!) / this.averageLength);
-    return (weight * tf * (k1 + 1)) / (tf + norm);
+  /**
+   * BM25's term score, weight × tf × (k1 + 1) / (tf + k1 × (1 - b + b × length / average)), as
+   * (weight × lift) × tf / (tf + base + slope × length): the constants once per term, not per posting.
+   */
+  private shape({ k1, b }: Bm25Params): { lift: number; base: number; slope: number } {
+    return { lift: k1 + 1, base: k1 * (1 - b), slope: (k1 * b) / this.averageLength };
   }
 
   /** Scores every document for the query; labels index the returned array. */
@@ -286,19 +302,7 @@ export class Bm25Index {
     const scores = new Float64Array(this.lengths.length);
     for (const word of new Set(terms(query))) {
       const df = this.documentFrequency(word);
-      if (!df) continue;
-      const idf = this.idf(df);
-      for (const segment of this.segments) {
-        const rows = segment.postings(word);
-        if (!rows) continue;
-        const { docs, freqs } = segment;
-        const filter = this.withDead.has(segment);
-        for (let i = rows.start; i < rows.end; i++) {
-          const label = docs[i]!;
-          if (filter && !this.isLive(label)) continue;
-          scores[label]! += this.contribution(idf, freqs[i]!, label, params);
-        }
-      }
+      if (df) this.accumulate({ weight: this.idf(df), rows: this.rowsOf(word) }, scores, params);
     }
     return scores;
   }
@@ -309,43 +313,111 @@ export class Bm25Index {
 
   /**
    * The `n` best live documents for weighted terms (term → IDF times the term's share of the
-   * question, as termWeights gives and follow-ups mix), under the default parameters: the
-   * documents and scores topN(scores(…)) keeps, without scoring every document (see maxScoreTop).
+   * question, as termWeights gives and follow-ups mix), under the default parameters: what
+   * topN(scores(…)) keeps, without reading every posting (see maxScoreTop). Each segment is
+   * searched in label order, with the threshold the segments before it reached.
    */
   top(weights: ReadonlyMap<string, number>, n: number, isCandidate: (label: number) => boolean = () => true): Scored[] {
+    const { lift, base, slope } = this.shape(BM25_PARAMS);
+    const { lengths } = this;
+    const accept = (label: number) => this.isLive(label) && isCandidate(label);
+    const terms = this.termPostings(weights);
     const top = new TopCollector(n);
     for (const segment of this.segments) {
+      const { docs, freqs } = segment;
       const cursors: PostingCursor[] = [];
-      for (const [word, weight] of weights) {
-        const rows = segment.postings(word);
-        if (!rows || weight <= 0) continue;
-        const { docs, freqs } = segment;
-        cursors.push({
-          docs,
-          position: rows.start,
-          end: rows.end,
-          // Above the most a term adds, weight × (k1 + 1), by a margin for rounding in the sums.
-          bound: weight * (BM25_PARAMS.k1 + 1) * (1 + 1e-9),
-          contribution: (row) => this.contribution(weight, freqs[row]!, docs[row]!, BM25_PARAMS),
-        });
+      for (const term of terms) {
+        const rows = term.rows.get(segment);
+        if (rows) cursors.push({ docs, freqs, position: rows.start, end: rows.end, weight: term.weight * lift, bound: term.weight * this.bound(segment, rows) });
       }
-      maxScoreTop(cursors, top, (label) => this.isLive(label) && isCandidate(label));
+      maxScoreTop(cursors, { lengths, base, slope }, top, accept);
     }
     return top.best;
   }
 
+  /**
+   * The most a term of weight 1 adds to any document of a segment, with a margin for rounding in
+   * sums: found on first use, by one pass over its postings, and kept (a snapshot never changes).
+   */
+  private bound(segment: Bm25Segment, rows: PostingRows): number {
+    let bounds = this.bounds.get(segment);
+    if (!bounds) this.bounds.set(segment, (bounds = new Map()));
+    let bound = bounds.get(rows.start);
+    if (bound === undefined) {
+      const { lift, base, slope } = this.shape(BM25_PARAMS);
+      let most = 0;
+      for (let i = rows.start; i < rows.end; i++) {
+        const tf = segment.freqs[i]!;
+        most = Math.max(most, (lift * tf) / (tf + base + slope * this.lengths[segment.docs[i]!]!));
+      }
+      bound = most * (1 + 1e-9);
+      bounds.set(rows.start, bound);
+    }
+    return bound;
+  }
+
+  /** Adds a term's contribution to the score of every live document that has it. */
+  private accumulate(term: TermPostings, scores: Float64Array, params: Bm25Params): void {
+    const { lift, base, slope } = this.shape(params);
+    const weight = term.weight * lift;
+    const { lengths } = this;
+    for (const [segment, rows] of term.rows) {
+      const { docs, freqs } = segment;
+      const filter = this.withDead.has(segment);
+      for (let i = rows.start; i < rows.end; i++) {
+        const label = docs[i]!;
+        if (filter && !this.isLive(label)) continue;
+        const tf = freqs[i]!;
+        scores[label]! += (weight * tf) / (tf + base + slope * lengths[label]!);
+      }
+    }
+  }
+
   /** One document's score for weighted terms (as top() takes them), found by binary search in each term's postings. */
   score(weights: ReadonlyMap<string, number>, label: number): number {
-    const segment = this.segments.find((s) => label >= s.firstLabel && label < s.firstLabel + s.labels);
+    const segment = this.segmentOf(label);
     if (!segment || !this.isLive(label)) return 0;
+    const { lift, base, slope } = this.shape(BM25_PARAMS);
     let score = 0;
     for (const [word, weight] of weights) {
-      const rows = segment.postings(word);
-      if (!rows || weight <= 0) continue;
-      const cursor = { docs: segment.docs, position: rows.start, end: rows.end };
+      const rows = weight > 0 ? segment.postings(word) : undefined;
+      const cursor = { docs: segment.docs, position: rows?.start ?? 0, end: rows?.end ?? 0 };
       seek(cursor, label);
-      if (cursor.position < rows.end && segment.docs[cursor.position] === label) score += this.contribution(weight, segment.freqs[cursor.position]!, label, BM25_PARAMS);
+      const tf = cursor.position < cursor.end && segment.docs[cursor.position] === label ? segment.freqs[cursor.position]! : 0;
+      if (tf) score += (weight * lift * tf) / (tf + base + slope * this.lengths[label]!);
     }
     return score;
+  }
+
+  /** A term's postings rows in each segment that has it. */
+  private rowsOf(word: string): Map<Bm25Segment, PostingRows> {
+    const rows = new Map<Bm25Segment, PostingRows>();
+    for (const segment of this.segments) {
+      const at = segment.postings(word);
+      if (at) rows.set(segment, at);
+    }
+    return rows;
+  }
+
+  /** The weighted terms some document has, with their postings. */
+  private termPostings(weights: ReadonlyMap<string, number>): TermPostings[] {
+    return [...weights].flatMap(([word, weight]) => {
+      const rows = weight > 0 ? this.rowsOf(word) : new Map();
+      return rows.size ? [{ weight, rows }] : [];
+    });
+  }
+
+  /** The segment holding a label, by binary search. */
+  private segmentOf(label: number): Bm25Segment | undefined {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const segment = this.segments[middle]!;
+      if (label < segment.firstLabel) high = middle - 1;
+      else if (label >= segment.firstLabel + segment.labels) low = middle + 1;
+      else return segment;
+    }
+    return undefined;
   }
 }

@@ -4,28 +4,34 @@ export interface Scored {
   score: number;
 }
 
-/** Keeps the `n` best positive scores offered, best first; of equal scores, the one offered first. */
+/** Whether a ranks above b: the higher score, or of equal scores the lower label. */
+function ranksAbove(a: Scored, b: Scored): boolean {
+  return a.score > b.score || (a.score === b.score && a.label < b.label);
+}
+
+/** Keeps the `n` best positive scores offered, in any order: best first, of equal scores the lower label. */
 export class TopCollector {
   readonly best: Scored[] = [];
+  /** The worst score held once `n` are (0 before): a score below it cannot enter, one equal only with a lower label. */
+  threshold = 0;
 
   constructor(readonly n: number) {}
 
-  /** What a score must beat to enter: 0 until `n` are held, then the worst of them (∞ when n is 0). */
-  get threshold(): number {
-    if (this.n <= 0) return Infinity;
-    return this.best.length < this.n ? 0 : this.best[this.n - 1]!.score;
-  }
-
   offer(label: number, score: number): void {
-    if (score <= this.threshold) return;
-    if (this.best.length === this.n) this.best.pop();
+    const entry = { label, score };
+    if (this.n <= 0 || score <= 0) return;
+    if (this.best.length === this.n) {
+      if (!ranksAbove(entry, this.best[this.n - 1]!)) return;
+      this.best.pop();
+    }
     let i = this.best.length;
-    this.best.push({ label, score });
-    while (i > 0 && this.best[i - 1]!.score < score) {
+    this.best.push(entry);
+    while (i > 0 && ranksAbove(entry, this.best[i - 1]!)) {
       this.best[i] = this.best[i - 1]!;
       i--;
     }
-    this.best[i] = { label, score };
+    this.best[i] = entry;
+    if (this.best.length === this.n) this.threshold = this.best[this.n - 1]!.score;
   }
 }
 
@@ -33,12 +39,24 @@ export class TopCollector {
 export interface PostingCursor {
   /** Document labels, ascending. */
   readonly docs: Uint32Array;
+  /** The term's count in each row's document. */
+  readonly freqs: Uint16Array;
   position: number;
   readonly end: number;
+  /** The term's weight times k1 + 1 (see TermScore). */
+  readonly weight: number;
   /** The most this term adds to any document's score. */
   readonly bound: number;
-  /** What this term adds to the score of the document at row `row`. */
-  contribution(row: number): number;
+}
+
+/**
+ * BM25's term score as a cursor's weight, its term count tf and the document's length make it:
+ * weight × tf / (tf + base + slope × length). Inlined in the loop below: a call per posting costs.
+ */
+export interface TermScore {
+  lengths: Float32Array;
+  base: number;
+  slope: number;
 }
 
 /** Moves a cursor to its first row at or after `doc`, galloping: the rows skipped are never read. */
@@ -46,7 +64,7 @@ export function seek(cursor: Pick<PostingCursor, 'docs' | 'position' | 'end'>, d
   const { docs, end } = cursor;
   let low = cursor.position;
   if (low >= end || docs[low]! >= doc) return;
-  // docs[low] < doc; find the first row in (low, high] at or after doc, with docs[end] read as +∞.
+  // docs[low] < doc: the first row at or after doc is in (low, high], with docs[end] read as +∞.
   let step = 1;
   let high = low + 1;
   while (high < end && docs[high]! < doc) {
@@ -68,11 +86,15 @@ export function seek(cursor: Pick<PostingCursor, 'docs' | 'position' | 'end'>, d
  * most they can add; those whose bounds together cannot beat the collector's threshold are
  * "non-essential": only documents of the other terms are visited, and a non-essential term is looked
  * up (by seek) only while it could still lift the document in. Exact: the result is what scoring
- * every document would keep. Common terms (low IDF, long postings) are the ones skipped.
+ * every document would keep. Documents come in label order, so a tie never displaces a lower label.
  */
-export function maxScoreTop(cursors: PostingCursor[], top: TopCollector, accept: (doc: number) => boolean): void {
+export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, slope }: TermScore, top: TopCollector, accept: (doc: number) => boolean): void {
   const lists = [...cursors].sort((a, b) => a.bound - b.bound);
-  const upTo: number[] = []; // upTo[i]: the most lists 0..i can add together
+  const add = (list: PostingCursor, row: number) => {
+    const tf = list.freqs[row]!;
+    return (list.weight * tf) / (tf + base + slope * lengths[list.docs[row]!]!);
+  };
+  const upTo: number[] = []; // upTo[i]: the most lists 0..i add together
   lists.reduce((sum, list, i) => (upTo[i] = sum + list.bound), 0);
   let essential = 0;
   while (essential < lists.length && upTo[essential]! <= top.threshold) essential++;
@@ -86,12 +108,12 @@ export function maxScoreTop(cursors: PostingCursor[], top: TopCollector, accept:
     let score = 0;
     for (let i = essential; i < lists.length; i++) {
       const list = lists[i]!;
-      if (list.position < list.end && list.docs[list.position] === doc) score += list.contribution(list.position++);
+      if (list.position < list.end && list.docs[list.position] === doc) score += add(list, list.position++);
     }
     for (let i = essential - 1; i >= 0 && score + upTo[i]! > top.threshold; i--) {
       const list = lists[i]!;
       seek(list, doc);
-      if (list.position < list.end && list.docs[list.position] === doc) score += list.contribution(list.position);
+      if (list.position < list.end && list.docs[list.position] === doc) score += add(list, list.position);
     }
     if (score > top.threshold && accept(doc)) {
       top.offer(doc, score);

@@ -289,7 +289,7 @@ describe('/ask rendering of hostile paper data', () => {
         const links = paperLinks(paper);
         return { id: h.id, title: h.title, url: links.primary, links, authors: h.authors, date: h.date, upvotes: h.upvotes, rank: offset + i + 1, score: h.score, summary: h.summary };
       });
-      const timings = { embedMs: 1, searchMs: 1, summaryMs: 1 };
+      const timings = { embedMs: 1, lexicalMs: 1, searchMs: 1, summaryMs: 1 };
       return { query: text, truncated, tookMs: 3, timings, confidence: 0.5, lowConfidence, searched: 64, offset, hasMore, results };
     });
 
@@ -313,7 +313,7 @@ describe('/ask rendering of hostile paper data', () => {
         query: 'q',
         truncated: false,
         tookMs: 1,
-        timings: { embedMs: 0, searchMs: 0, summaryMs: 0 },
+        timings: { embedMs: 0, lexicalMs: 0, searchMs: 0, summaryMs: 0 },
         confidence: 0.9,
         lowConfidence: false,
         searched: 64,

@@ -54,7 +54,7 @@ export function askResult(count: number, overrides: Partial<AskResult> = {}): As
     query: 'how do MLPs scale on vision tasks?',
     truncated: false,
     tookMs: 42.4,
-    timings: { embedMs: 4.2, searchMs: 30.1, summaryMs: 8.1 },
+    timings: { embedMs: 4.2, lexicalMs: 3.3, searchMs: 30.1, summaryMs: 8.1 },
     confidence: 0.7,
     lowConfidence: false,
     searched: 1234,

@@ -26,7 +26,7 @@ function result(results: AskHit[]): AskResult {
     query: 'how do MLPs scale?',
     truncated: false,
     tookMs: 7.9,
-    timings: { embedMs: 5, searchMs: 2, summaryMs: 0.9 },
+    timings: { embedMs: 5, lexicalMs: 1.5, searchMs: 2, summaryMs: 0.9 },
     confidence: 0.61,
     lowConfidence: false,
     searched: 64,

@@ -27,7 +27,7 @@ describe('loadEngineConfig', () => {
       dtype: 'q8',
       offline: false,
       threads: 0,
-      hnsw: { m: 16, efConstruction: 200, efSearch: 256 },
+      hnsw: { m: 16, efConstruction: 200, efSearch: 512 },
       logLevel: 'info',
     });
     // Tuning values: any sane default will do.
