@@ -223,6 +223,7 @@ export class Bm25Index {
   private readonly withDead: Set<Bm25Segment>;
   /** Per segment, the bound of each term top() has met (by its first row), for MaxScore. */
   private readonly bounds = new Map<Bm25Segment, Map<number, number>>();
+  private accumulator?: Float64Array;
 
   constructor(
     segments: readonly Bm25Segment[],
@@ -330,9 +331,15 @@ export class Bm25Index {
         const rows = term.rows.get(segment);
         if (rows) cursors.push({ docs, freqs, position: rows.start, end: rows.end, weight: term.weight * lift, bound: term.weight * this.bound(segment, rows) });
       }
-      maxScoreTop(cursors, { lengths, base, slope }, top, accept);
+      if (cursors.length) maxScoreTop(cursors, { lengths, base, slope }, top, accept, segment.firstLabel, this.scratch(segment.labels));
     }
     return top.best;
+  }
+
+  /** top()'s accumulator for a segment's labels: zero between calls, grown to the largest segment. */
+  private scratch(labels: number): Float64Array {
+    if (!this.accumulator || this.accumulator.length < labels) this.accumulator = new Float64Array(labels);
+    return this.accumulator.subarray(0, labels);
   }
 
   /**

@@ -82,42 +82,46 @@ export function seek(cursor: Pick<PostingCursor, 'docs' | 'position' | 'end'>, d
 }
 
 /**
- * Document-at-a-time top-k with MaxScore pruning (Turtle & Flood, 1995). Terms are ordered by the
- * most they can add; those whose bounds together cannot beat the collector's threshold are
- * "non-essential": only documents of the other terms are visited, and a non-essential term is looked
- * up (by seek) only while it could still lift the document in. Exact: the result is what scoring
- * every document would keep. Documents come in label order, so a tie never displaces a lower label.
+ * The best documents of one segment (labels firstLabel … firstLabel + scratch.length - 1) into
+ * `top`, with MaxScore pruning (Turtle & Flood, 1995). Terms are ordered by the most they can add;
+ * those whose bounds together cannot beat the threshold the collector holds as the segment starts
+ * are "non-essential". The others are scored term at a time into `scratch` (a tight loop over their
+ * postings); then each document they reached, in label order, looks up the non-essential terms (by
+ * seek) only while they could still lift it in. Exact: the result is what scoring every document
+ * would keep, and in label order a tie never displaces a lower label. `scratch` is zero before and
+ * after.
  */
-export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, slope }: TermScore, top: TopCollector, accept: (doc: number) => boolean): void {
+export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, slope }: TermScore, top: TopCollector, accept: (doc: number) => boolean, firstLabel: number, scratch: Float64Array): void {
   const lists = [...cursors].sort((a, b) => a.bound - b.bound);
-  const add = (list: PostingCursor, row: number) => {
-    const tf = list.freqs[row]!;
-    return (list.weight * tf) / (tf + base + slope * lengths[list.docs[row]!]!);
-  };
   const upTo: number[] = []; // upTo[i]: the most lists 0..i add together
   lists.reduce((sum, list, i) => (upTo[i] = sum + list.bound), 0);
   let essential = 0;
   while (essential < lists.length && upTo[essential]! <= top.threshold) essential++;
-  for (;;) {
-    let doc = Infinity;
-    for (let i = essential; i < lists.length; i++) {
-      const list = lists[i]!;
-      if (list.position < list.end && list.docs[list.position]! < doc) doc = list.docs[list.position]!;
+  let low = scratch.length;
+  let high = -1;
+  for (let i = essential; i < lists.length; i++) {
+    const { docs, freqs, weight } = lists[i]!;
+    for (let row = lists[i]!.position; row < lists[i]!.end; row++) {
+      const doc = docs[row]!;
+      const tf = freqs[row]!;
+      scratch[doc - firstLabel]! += (weight * tf) / (tf + base + slope * lengths[doc]!);
     }
-    if (doc === Infinity) return;
-    let score = 0;
-    for (let i = essential; i < lists.length; i++) {
-      const list = lists[i]!;
-      if (list.position < list.end && list.docs[list.position] === doc) score += add(list, list.position++);
-    }
+    low = Math.min(low, docs[lists[i]!.position]! - firstLabel);
+    high = Math.max(high, docs[lists[i]!.end - 1]! - firstLabel);
+  }
+  for (let local = low; local <= high; local++) {
+    let score = scratch[local]!;
+    if (score === 0) continue;
+    scratch[local] = 0;
+    const doc = firstLabel + local;
     for (let i = essential - 1; i >= 0 && score + upTo[i]! > top.threshold; i--) {
       const list = lists[i]!;
       seek(list, doc);
-      if (list.position < list.end && list.docs[list.position] === doc) score += add(list, list.position);
+      if (list.position < list.end && list.docs[list.position] === doc) {
+        const tf = list.freqs[list.position]!;
+        score += (list.weight * tf) / (tf + base + slope * lengths[doc]!);
+      }
     }
-    if (score > top.threshold && accept(doc)) {
-      top.offer(doc, score);
-      while (essential < lists.length && upTo[essential]! <= top.threshold) essential++;
-    }
+    if (score > top.threshold && accept(doc)) top.offer(doc, score);
   }
 }

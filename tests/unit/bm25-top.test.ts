@@ -51,6 +51,12 @@ describe('Bm25Index.top', () => {
     expect(index.top(index.termWeights('model'), 400)).toHaveLength(400);
   });
 
+  it('leaves its accumulator clean between calls', () => {
+    const first = index.top(index.termWeights('quantum kernel'), 50);
+    index.top(index.termWeights('model data learning'), 7);
+    expect(index.top(index.termWeights('quantum kernel'), 50)).toEqual(first);
+  });
+
   it('applies the candidate filter as topN does', () => {
     const even = (label: number) => isLive(label) && label % 2 === 0;
     const expected = topN(index.scores('sparse attention for vision'), 30, even);
