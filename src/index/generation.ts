@@ -18,6 +18,7 @@ import {
   type Manifest,
   type ModelFingerprint,
 } from './manifest.js';
+import { GraphFileVectors } from './graph-file-vectors.js';
 import { PaperStore } from './paper-store.js';
 import { SentenceStore } from './sentence-store.js';
 import { confineWrite } from '../util/paths.js';
@@ -171,7 +172,8 @@ export async function openSnapshot(indexDir: string, manifest: Manifest, efSearc
     if (hnsw.getCurrentCount() !== manifest.labels) {
       throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels}`);
     }
-    return new IndexSnapshot(manifest, dir, { catalog, labelById, records, hnsw, sentences, bm25, lexical }, efSearch);
+    const graphFile = GraphFileVectors.open(path(manifest.files.index), manifest.model.dimension, hnsw.getCurrentCount());
+    return new IndexSnapshot(manifest, dir, { catalog, labelById, records, hnsw, graphFile, sentences, bm25, lexical }, efSearch);
   } catch (error) {
     records?.close();
     sentences.close();

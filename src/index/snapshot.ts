@@ -2,6 +2,7 @@ import type { HierarchicalNSW } from 'hnswlib-node';
 import { normalizeTitle } from '../papers/paper.js';
 import type { Bm25Index, Bm25Segment } from '../search/bm25.js';
 import type { Catalog } from './catalog.js';
+import type { GraphFileVectors } from './graph-file-vectors.js';
 import type { LabelLookup } from './id-table.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
@@ -33,6 +34,8 @@ export interface SnapshotParts {
   labelById: LabelLookup;
   records: PaperStore;
   hnsw: HierarchicalNSW;
+  /** Vectors read from the graph's file, where its header allows (see GraphFileVectors). */
+  graphFile?: GraphFileVectors;
   sentences: SentenceStore;
   bm25: Bm25Index;
   /** The BM25 segments bm25 reads, by file name: the next build keeps those it links. */
@@ -48,6 +51,7 @@ export class IndexSnapshot {
   readonly bm25: Bm25Index;
   readonly lexical: ReadonlyMap<string, Bm25Segment>;
   private readonly records: PaperStore;
+  private readonly graphFile?: GraphFileVectors;
   private titleEntries?: TitleEntry[];
   private listingIndex?: Map<string, number[]>;
 
@@ -57,7 +61,7 @@ export class IndexSnapshot {
     parts: SnapshotParts,
     efSearch: number,
   ) {
-    ({ catalog: this.catalog, labelById: this.labelById, records: this.records, hnsw: this.hnsw, sentences: this.sentences, bm25: this.bm25, lexical: this.lexical } = parts);
+    ({ catalog: this.catalog, labelById: this.labelById, records: this.records, hnsw: this.hnsw, graphFile: this.graphFile, sentences: this.sentences, bm25: this.bm25, lexical: this.lexical } = parts);
     this.hnsw.setEf(efSearch);
   }
 
@@ -116,11 +120,12 @@ export class IndexSnapshot {
   }
 
   vector(label: number): Float32Array {
-    return Float32Array.from(this.hnsw.getPoint(label));
+    return this.graphFile?.vector(label) ?? Float32Array.from(this.hnsw.getPoint(label));
   }
 
   close(): void {
     this.sentences.close();
     this.records.close();
+    this.graphFile?.close();
   }
 }
