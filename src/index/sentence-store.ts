@@ -5,6 +5,7 @@ import { quantize } from '../search/vectors.js';
 import type { Span } from '../text/sentences.js';
 import { HashingWriter } from './file-check.js';
 import type { RangedEntry } from './manifest.js';
+import { rangeOf } from '../util/label-range.js';
 
 /**
  * The vectors of every abstract sentence, int8-quantized, in segments that each cover a range of
@@ -109,16 +110,7 @@ export class SentenceStore {
   }
 
   private segmentOf(label: number): Segment | undefined {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const segment = this.segments[mid]!;
-      if (label < segment.firstLabel) high = mid - 1;
-      else if (label >= segment.firstLabel + segment.rowStart.length - 1) low = mid + 1;
-      else return segment;
-    }
-    return undefined;
+    return rangeOf(this.segments, label, (segment) => segment.rowStart.length - 1);
   }
 }
 

@@ -1,4 +1,5 @@
 import { terms } from '../text/terms.js';
+import { rangeOf } from '../util/label-range.js';
 import { maxScoreTop, seek, TopCollector, type PostingCursor, type Scored } from './max-score.js';
 
 export type { Scored } from './max-score.js';
@@ -382,7 +383,7 @@ export class Bm25Index {
 
   /** One document's score for weighted terms (as top() takes them), found by binary search in each term's postings. */
   score(weights: ReadonlyMap<string, number>, label: number): number {
-    const segment = this.segmentOf(label);
+    const segment = rangeOf(this.segments, label, (s) => s.labels);
     if (!segment || !this.isLive(label)) return 0;
     const { lift, base, slope } = this.shape(BM25_PARAMS);
     let score = 0;
@@ -412,19 +413,5 @@ export class Bm25Index {
       const rows = weight > 0 ? this.rowsOf(word) : new Map();
       return rows.size ? [{ weight, rows }] : [];
     });
-  }
-
-  /** The segment holding a label, by binary search. */
-  private segmentOf(label: number): Bm25Segment | undefined {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const segment = this.segments[middle]!;
-      if (label < segment.firstLabel) high = middle - 1;
-      else if (label >= segment.firstLabel + segment.labels) low = middle + 1;
-      else return segment;
-    }
-    return undefined;
   }
 }
