@@ -23,10 +23,6 @@ export interface Neighbour {
   similarity: number;
 }
 
-/**
- * One immutable, fully loaded index generation. Queries read a snapshot; a reload builds a new one
- * beside it and swaps the reference, so a query never sees half of each.
- */
 /** What a snapshot is made of, read from its generation's files. */
 export interface SnapshotParts {
   catalog: Catalog;
@@ -42,6 +38,10 @@ export interface SnapshotParts {
   lexical: ReadonlyMap<string, Bm25Segment>;
 }
 
+/**
+ * One immutable, fully loaded index generation. Queries read a snapshot; a reload builds a new one
+ * beside it and swaps the reference, so a query never sees half of each.
+ */
 export class IndexSnapshot {
   readonly loadedAt = new Date();
   readonly catalog: Catalog;

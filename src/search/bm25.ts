@@ -1,6 +1,6 @@
 import { terms } from '../text/terms.js';
 import { rangeOf } from '../util/label-range.js';
-import { maxScoreTop, seek, TopCollector, type PostingCursor, type Scored } from './max-score.js';
+import { maxScoreTop, seek, termScore, TopCollector, type PostingCursor, type Scored } from './max-score.js';
 
 export type { Scored } from './max-score.js';
 
@@ -291,10 +291,7 @@ export class Bm25Index {
     return max;
   }
 
-  /**
-   * BM25's term score, weight × tf × (k1 + 1) / (tf + k1 × (1 - b + b × length / average)), as
-   * (weight × lift) × tf / (tf + base + slope × length): the constants once per term, not per posting.
-   */
+  /** The constants of termScore under these parameters. */
   private shape({ k1, b }: Bm25Params): { lift: number; base: number; slope: number } {
     return { lift: k1 + 1, base: k1 * (1 - b), slope: (k1 * b) / this.averageLength };
   }
@@ -355,8 +352,7 @@ export class Bm25Index {
       const { lift, base, slope } = this.shape(BM25_PARAMS);
       let most = 0;
       for (let i = rows.start; i < rows.end; i++) {
-        const tf = segment.freqs[i]!;
-        most = Math.max(most, (lift * tf) / (tf + base + slope * this.lengths[segment.docs[i]!]!));
+        most = Math.max(most, termScore(lift, segment.freqs[i]!, this.lengths[segment.docs[i]!]!, base, slope));
       }
       bound = most * (1 + 1e-9);
       bounds.set(rows.start, bound);
@@ -375,8 +371,7 @@ export class Bm25Index {
       for (let i = rows.start; i < rows.end; i++) {
         const label = docs[i]!;
         if (filter && !this.isLive(label)) continue;
-        const tf = freqs[i]!;
-        scores[label]! += (weight * tf) / (tf + base + slope * lengths[label]!);
+        scores[label]! += termScore(weight, freqs[i]!, lengths[label]!, base, slope);
       }
     }
   }
@@ -392,7 +387,7 @@ export class Bm25Index {
       const cursor = { docs: segment.docs, position: rows?.start ?? 0, end: rows?.end ?? 0 };
       seek(cursor, label);
       const tf = cursor.position < cursor.end && segment.docs[cursor.position] === label ? segment.freqs[cursor.position]! : 0;
-      if (tf) score += (weight * lift * tf) / (tf + base + slope * this.lengths[label]!);
+      if (tf) score += termScore(weight * lift, tf, this.lengths[label]!, base, slope);
     }
     return score;
   }

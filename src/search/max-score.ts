@@ -43,20 +43,26 @@ export interface PostingCursor {
   readonly freqs: Uint16Array;
   position: number;
   readonly end: number;
-  /** The term's weight times k1 + 1 (see TermScore). */
+  /** The term's weight times k1 + 1 (see termScore). */
   readonly weight: number;
   /** The most this term adds to any document's score. */
   readonly bound: number;
 }
 
-/**
- * BM25's term score as a cursor's weight, its term count tf and the document's length make it:
- * weight × tf / (tf + base + slope × length). Inlined in the loop below: a call per posting costs.
- */
+/** What BM25's term score needs besides a term's weight and count: the document lengths, and the constants of its normalization. */
 export interface TermScore {
   lengths: Float32Array;
   base: number;
   slope: number;
+}
+
+/**
+ * BM25's term score, weight × tf × (k1 + 1) / (tf + k1 × (1 - b + b × length / average)), written as
+ * lifted × tf / (tf + base + slope × length) with lifted = weight × (k1 + 1), base = k1 × (1 - b) and
+ * slope = k1 × b / average: the constants once per term, not per posting.
+ */
+export function termScore(lifted: number, tf: number, length: number, base: number, slope: number): number {
+  return (lifted * tf) / (tf + base + slope * length);
 }
 
 /** Moves a cursor to its first row at or after `doc`, galloping: the rows skipped are never read. */
@@ -103,8 +109,7 @@ export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, 
     const { docs, freqs, weight } = lists[i]!;
     for (let row = lists[i]!.position; row < lists[i]!.end; row++) {
       const doc = docs[row]!;
-      const tf = freqs[row]!;
-      scratch[doc - firstLabel]! += (weight * tf) / (tf + base + slope * lengths[doc]!);
+      scratch[doc - firstLabel]! += termScore(weight, freqs[row]!, lengths[doc]!, base, slope);
     }
     low = Math.min(low, docs[lists[i]!.position]! - firstLabel);
     high = Math.max(high, docs[lists[i]!.end - 1]! - firstLabel);
@@ -117,10 +122,7 @@ export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, 
     for (let i = essential - 1; i >= 0 && score + upTo[i]! > top.threshold; i--) {
       const list = lists[i]!;
       seek(list, doc);
-      if (list.position < list.end && list.docs[list.position] === doc) {
-        const tf = list.freqs[list.position]!;
-        score += (list.weight * tf) / (tf + base + slope * lengths[doc]!);
-      }
+      if (list.position < list.end && list.docs[list.position] === doc) score += termScore(list.weight, list.freqs[list.position]!, lengths[doc]!, base, slope);
     }
     if (score > top.threshold && accept(doc)) top.offer(doc, score);
   }
