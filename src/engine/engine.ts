@@ -31,6 +31,7 @@ import { scoreTopic } from './topic-scoring.js';
 import { recommendPapers, tasteScorer, type RecommendOptions, type TasteCorpus } from './recommend.js';
 import type { TasteMethod } from './taste.js';
 import { rankListing } from './trending.js';
+import { runInBackground } from '../util/cooperative.js';
 
 // The engine's public face: the errors its callers handle and the report a reload returns.
 export { NoPapersError, ReloadCancelledError, ReloadInProgressError, UnknownPaperError } from '../errors.js';
@@ -38,6 +39,8 @@ export type { ReloadReport } from './build-from-sources.js';
 
 /** How much deeper candidates are drawn when only papers with code are kept. */
 const HAS_CODE_DEPTH = 3;
+/** A warm-up slice: short enough that a question arriving meanwhile barely waits. */
+const WARM_SLICE_MS = 4;
 
 export interface EngineStats {
   papers: number;
@@ -98,6 +101,7 @@ export class Engine {
   private readonly snapshots: SnapshotLeases<IndexSnapshot>;
   private reloading: { report: Promise<ReloadReport>; cancel: AbortController } | undefined;
   private lastReload: EngineStats['lastReload'];
+  private closed = false;
 
   private constructor(
     readonly config: EngineConfig,
@@ -109,6 +113,7 @@ export class Engine {
     openReport?: ReloadReport,
   ) {
     this.snapshots = new SnapshotLeases(snapshot);
+    this.warm(snapshot);
     if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
   }
 
@@ -206,6 +211,7 @@ export class Engine {
           });
       // Queries still holding a lease on the previous snapshot finish on it; it closes after the last.
       this.snapshots.swap(snapshot);
+      this.warm(snapshot);
       this.lastReload = { ...report, finishedAt: new Date().toISOString() };
       return report;
     };
@@ -422,8 +428,17 @@ export class Engine {
     };
   }
 
+  /**
+   * Does ahead of the first questions what they would otherwise pay for (each BM25 term's bound),
+   * in short slices between queries, while `snapshot` is live and the engine open.
+   */
+  private warm(snapshot: IndexSnapshot): void {
+    void runInBackground(snapshot.bm25.boundSteps(), WARM_SLICE_MS, () => !this.closed && this.snapshots.current === snapshot);
+  }
+
   /** Cancels a running reload, closes the index (once the last query's lease ends) and disposes the embedder. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.cancelReload();
     this.snapshots.close();
     await this.embedder.dispose();

@@ -1,6 +1,6 @@
 import { terms } from '../text/terms.js';
 import { rangeOf } from '../util/label-range.js';
-import { maxScoreTop, seek, termScore, TopCollector, type PostingCursor, type Scored } from './max-score.js';
+import { maxScoreTop, seek, termScore, TopCollector, WINDOW_LABELS, type PostingCursor, type Scored } from './max-score.js';
 
 export type { Scored } from './max-score.js';
 
@@ -81,7 +81,7 @@ export class Bm25Segment {
     return id === undefined ? undefined : { start: this.offsets[id]!, end: this.offsets[id + 1]! };
   }
 
-  /** Every term with its postings rows, for merging segments. */
+  /** Every term with its postings rows (for merging segments, and finding every bound ahead of use). */
   *entries(): Generator<[string, number, number]> {
     for (const [term, id] of this.termIds) yield [term, this.offsets[id]!, this.offsets[id + 1]!];
   }
@@ -224,7 +224,8 @@ export class Bm25Index {
   private readonly withDead: Set<Bm25Segment>;
   /** Per segment, the bound of each term top() has met (by its first row), for MaxScore. */
   private readonly bounds = new Map<Bm25Segment, Map<number, number>>();
-  private accumulator?: Float64Array;
+  /** top()'s scores for a window of labels (see maxScoreTop): zero between calls. */
+  private readonly scratch = new Float64Array(WINDOW_LABELS);
 
   constructor(
     segments: readonly Bm25Segment[],
@@ -329,15 +330,23 @@ export class Bm25Index {
         const rows = term.rows.get(segment);
         if (rows) cursors.push({ docs, freqs, position: rows.start, end: rows.end, weight: term.weight * lift, bound: term.weight * this.bound(segment, rows) });
       }
-      if (cursors.length) maxScoreTop(cursors, { lengths, base, slope }, top, accept, segment.firstLabel, this.scratch(segment.labels));
+      if (cursors.length) maxScoreTop(cursors, { lengths, base, slope }, top, accept, segment.firstLabel + segment.labels, this.scratch);
     }
     return top.best;
   }
 
-  /** top()'s accumulator for a segment's labels: zero between calls, grown to the largest segment. */
-  private scratch(labels: number): Float64Array {
-    if (!this.accumulator || this.accumulator.length < labels) this.accumulator = new Float64Array(labels);
-    return this.accumulator.subarray(0, labels);
+  /**
+   * Finds the bound of every term in every segment, one term per step (see util/cooperative.ts): a
+   * bound costs a pass over the term's postings, which would otherwise fall on the first question
+   * to use the term. The engine runs this in the background once a snapshot is live.
+   */
+  *boundSteps(): Generator<void> {
+    for (const segment of this.segments) {
+      for (const [, start, end] of segment.entries()) {
+        this.bound(segment, { start, end });
+        yield;
+      }
+    }
   }
 
   /**

@@ -87,43 +87,58 @@ export function seek(cursor: Pick<PostingCursor, 'docs' | 'position' | 'end'>, d
   cursor.position = high;
 }
 
+/** Labels scored together: the threshold, and so the split into essential terms, is renewed between windows. */
+export const WINDOW_LABELS = 4096;
+
 /**
- * The best documents of one segment (labels firstLabel … firstLabel + scratch.length - 1) into
- * `top`, with MaxScore pruning (Turtle & Flood, 1995). Terms are ordered by the most they can add;
- * those whose bounds together cannot beat the threshold the collector holds as the segment starts
- * are "non-essential". The others are scored term at a time into `scratch` (a tight loop over their
- * postings); then each document they reached, in label order, looks up the non-essential terms (by
- * seek) only while they could still lift it in. Exact: the result is what scoring every document
- * would keep, and in label order a tie never displaces a lower label. `scratch` is zero before and
- * after.
+ * The best documents of one segment (labels firstLabel … segmentEnd - 1) into `top`, with MaxScore
+ * pruning (Turtle & Flood, 1995), a window of WINDOW_LABELS labels at a time. Terms are ordered by
+ * the most they can add; those whose bounds together cannot beat the threshold the collector holds
+ * as a window starts are "non-essential". The others are scored term at a time into `scratch` (a
+ * tight loop over their postings in the window); then each document they reached, in label order,
+ * looks up the non-essential terms (by seek) only while they could still lift it in. The next window
+ * starts at the next document an essential term has, and none is needed once no document could
+ * enter. Exact: the result is what scoring every document would keep, and in label order a tie
+ * never displaces a lower label. `scratch` holds WINDOW_LABELS scores, zero before and after.
  */
-export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, slope }: TermScore, top: TopCollector, accept: (doc: number) => boolean, firstLabel: number, scratch: Float64Array): void {
+export function maxScoreTop(cursors: readonly PostingCursor[], { lengths, base, slope }: TermScore, top: TopCollector, accept: (doc: number) => boolean, segmentEnd: number, scratch: Float64Array): void {
   const lists = [...cursors].sort((a, b) => a.bound - b.bound);
   const upTo: number[] = []; // upTo[i]: the most lists 0..i add together
   lists.reduce((sum, list, i) => (upTo[i] = sum + list.bound), 0);
-  let essential = 0;
-  while (essential < lists.length && upTo[essential]! <= top.threshold) essential++;
-  let low = scratch.length;
-  let high = -1;
-  for (let i = essential; i < lists.length; i++) {
-    const { docs, freqs, weight } = lists[i]!;
-    for (let row = lists[i]!.position; row < lists[i]!.end; row++) {
-      const doc = docs[row]!;
-      scratch[doc - firstLabel]! += termScore(weight, freqs[row]!, lengths[doc]!, base, slope);
-    }
-    low = Math.min(low, docs[lists[i]!.position]! - firstLabel);
-    high = Math.max(high, docs[lists[i]!.end - 1]! - firstLabel);
-  }
-  for (let local = low; local <= high; local++) {
-    let score = scratch[local]!;
-    if (score === 0) continue;
-    scratch[local] = 0;
-    const doc = firstLabel + local;
-    for (let i = essential - 1; i >= 0 && score + upTo[i]! > top.threshold; i--) {
+  for (;;) {
+    let essential = 0;
+    while (essential < lists.length && upTo[essential]! <= top.threshold) essential++;
+    // The window starts at the first document left to an essential term; none left, none can enter.
+    let start = segmentEnd;
+    for (let i = essential; i < lists.length; i++) {
       const list = lists[i]!;
-      seek(list, doc);
-      if (list.position < list.end && list.docs[list.position] === doc) score += termScore(list.weight, list.freqs[list.position]!, lengths[doc]!, base, slope);
+      if (list.position < list.end) start = Math.min(start, list.docs[list.position]!);
     }
-    if (score > top.threshold && accept(doc)) top.offer(doc, score);
+    if (start >= segmentEnd) return;
+    const end = Math.min(start + WINDOW_LABELS, segmentEnd);
+    let high = 0;
+    for (let i = essential; i < lists.length; i++) {
+      const list = lists[i]!;
+      const { docs, freqs, weight } = list;
+      let row = list.position;
+      for (; row < list.end && docs[row]! < end; row++) {
+        const doc = docs[row]!;
+        scratch[doc - start]! += termScore(weight, freqs[row]!, lengths[doc]!, base, slope);
+      }
+      if (row > list.position) high = Math.max(high, docs[row - 1]! - start);
+      list.position = row;
+    }
+    for (let local = 0; local <= high; local++) {
+      let score = scratch[local]!;
+      if (score === 0) continue;
+      scratch[local] = 0;
+      const doc = start + local;
+      for (let i = essential - 1; i >= 0 && score + upTo[i]! > top.threshold; i--) {
+        const list = lists[i]!;
+        seek(list, doc);
+        if (list.position < list.end && list.docs[list.position] === doc) score += termScore(list.weight, list.freqs[list.position]!, lengths[doc]!, base, slope);
+      }
+      if (score > top.threshold && accept(doc)) top.offer(doc, score);
+    }
   }
 }

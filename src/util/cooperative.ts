@@ -32,3 +32,13 @@ export async function runCooperatively<T>(job: Generator<unknown, T>, tick = coo
     await tick();
   }
 }
+
+/**
+ * Runs a step-by-step job in slices of `sliceMs` between other work, for as long as `wanted()`
+ * holds: work ahead of need (a live snapshot's warm-up) that gives way to anything else queued.
+ */
+export async function runInBackground(job: Generator<unknown>, sliceMs: number, wanted: () => boolean): Promise<void> {
+  const tick = cooperative(sliceMs);
+  await new Promise((resolve) => setImmediate(resolve));
+  while (wanted() && !job.next().done) await tick();
+}

@@ -73,6 +73,16 @@ describe('Bm25Index.top', () => {
     expect(index.score(weights, 3000)).toBe(0); // past the last label
   });
 
+  it('finds every bound ahead of use, a step per term and segment, and answers the same after', () => {
+    const segments = [0, 1000, 2000].map((first) => runToEnd(Bm25Segment.buildSteps(first, documents.slice(first, first + 1000))));
+    const warmed = new Bm25Index(segments, documents.length, isLive);
+    let steps = 0;
+    for (const _ of warmed.boundSteps()) steps++;
+    expect(steps).toBe(segments.reduce((sum, segment) => sum + [...segment.entries()].length, 0));
+    const cold = new Bm25Index(segments, documents.length, isLive);
+    for (const query of QUERIES) expect(warmed.top(warmed.termWeights(query), 50), query).toEqual(cold.top(cold.termWeights(query), 50));
+  });
+
   it('ranks a follow-up by the same mix of its turns as mixing their scores', () => {
     const folded = foldTerms(['quantum kernel retrieval', 'what about diffusion'].map((q) => index.termWeights(q)), 0.6);
     const [a, b] = [index.scores('quantum kernel retrieval'), index.scores('what about diffusion')];
