@@ -14,14 +14,52 @@ export type BuildThreadMessage =
   | { type: 'error'; error: SerializedError }
   | EmbedRequest;
 
-/** What the parent tells the thread: stop now (it releases the index lock and exits at once), or what it embedded. */
-export type BuildThreadCommand = { type: 'cancel' } | EmbedReply;
+/** What the parent tells the thread: its job, stop now (it releases the index lock and exits at once), or what it embedded. */
+export type BuildThreadCommand = { type: 'build'; job: BuildThreadJob } | { type: 'cancel' } | EmbedReply;
 
 export interface BuildThreadJob {
   config: EngineConfig;
   force: boolean;
   /** The embedder's vector length, for the model fingerprint. */
   dimension: number;
+}
+
+/**
+ * Build threads started ahead of need, one waiting at a time: a thread's modules take a few hundred
+ * milliseconds to load, and over a second while the embedding threads start beside it, which a
+ * reload would otherwise wait for. A waiting thread holds no index (about 12 MB) and keeps no process alive.
+ */
+export class BuildThreads {
+  private waiting: Worker | undefined;
+
+  /** Starts a thread to wait for the next build, unless one is waiting; returns the one waiting. */
+  prepare(): Worker {
+    if (this.waiting) return this.waiting;
+    const worker = startThread(new URL('./build-thread.js', import.meta.url), undefined, import.meta.url);
+    worker.unref();
+    // One that fails or ends while waiting is dropped: the next build starts its own.
+    const drop = () => {
+      if (this.waiting === worker) this.waiting = undefined;
+    };
+    worker.once('error', drop).once('exit', drop);
+    this.waiting = worker;
+    return worker;
+  }
+
+  /** The waiting thread (a new one when none is), for one build. */
+  take(): Worker {
+    const worker = this.prepare();
+    this.waiting = undefined;
+    worker.ref();
+    return worker;
+  }
+
+  /** Ends the waiting thread, if any. */
+  async close(): Promise<void> {
+    const worker = this.waiting;
+    this.waiting = undefined;
+    await worker?.terminate();
+  }
 }
 
 /** Embeds what the thread asks for with `embedder`, until `stop` is aborted. */
@@ -43,6 +81,7 @@ function embedFor(worker: Worker, embedder: PassageEmbedder, request: EmbedReque
  * rejects with ReloadCancelledError; a build that committed first still resolves.
  */
 export function buildInThread(
+  threads: BuildThreads,
   config: EngineConfig,
   force: boolean,
   embedder: PassageEmbedder,
@@ -52,7 +91,8 @@ export function buildInThread(
   if (signal?.aborted) return Promise.reject(new ReloadCancelledError());
   return new Promise((resolve, reject) => {
     const job: BuildThreadJob = { config, force, dimension: embedder.dimension };
-    const worker = startThread(new URL('./build-thread.js', import.meta.url), job, import.meta.url);
+    const worker = threads.take();
+    worker.postMessage({ type: 'build', job } satisfies BuildThreadCommand);
     let settled = false;
     // Embedding for the thread stops when it is cancelled or ends.
     const stopEmbedding = new AbortController();

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { IndexLoadError, serializeError } from '../errors.js';
 import { indexDirIn, loadGeneration } from '../index/generation.js';
 import { createLogger } from '../log.js';
@@ -10,37 +10,42 @@ import { ParentEmbedder } from './parent-embedder.js';
  * A worker thread that builds the index from the sources and reports the generation it made live.
  * The engine that started it embeds for it (parent-embedder.ts), so it runs no model itself.
  */
-const { config, force, dimension } = workerData as BuildThreadJob;
 const post = (message: BuildThreadMessage) => parentPort!.postMessage(message);
-const log = createLogger({ level: config.logLevel });
-const embedder = new ParentEmbedder(post, dimension);
+let embedder: ParentEmbedder | undefined;
 
 // Cancelled, the thread exits where it stands. Its generation is never committed (the manifest switch
 // is the commit; a later commit removes the folder). Exiting releases the index lock: the lock's
 // release runs on the thread's exit event (src/index/lock.ts). The parent stops embedding for it.
 parentPort!.on('message', (command: BuildThreadCommand) => {
-  if (command.type === 'cancel') process.exit(1);
-  else embedder.receive(command);
+  if (command.type === 'build') void build(command.job);
+  else if (command.type === 'cancel') process.exit(1);
+  else embedder?.receive(command);
 });
-try {
-  const fingerprint = modelFingerprint(config, dimension);
-  let previous;
+
+/** The thread's one build: it starts ahead of need (build-thread-client.ts) and waits here for its job. */
+async function build({ config, force, dimension }: BuildThreadJob): Promise<void> {
+  const log = createLogger({ level: config.logLevel });
+  embedder = new ParentEmbedder(post, dimension);
   try {
-    previous = await loadGeneration(indexDirIn(config.dataDir), fingerprint, config.hnsw.efSearch);
+    const fingerprint = modelFingerprint(config, dimension);
+    let previous;
+    try {
+      previous = await loadGeneration(indexDirIn(config.dataDir), fingerprint, config.hnsw.efSearch);
+    } catch (error) {
+      if (!(error instanceof IndexLoadError)) throw error;
+    }
+    const { snapshot, report } = await buildFromSources(config, embedder, fingerprint, previous, log, {
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      force,
+      ownsPrevious: true,
+    });
+    post({ type: 'done', generation: snapshot.manifest.generation, report });
+    snapshot.close();
+    if (previous && previous !== snapshot) previous.close();
   } catch (error) {
-    if (!(error instanceof IndexLoadError)) throw error;
+    post({ type: 'error', error: serializeError(error) });
+  } finally {
+    // The port kept the thread alive while it waited for its job and for vectors; once the build is done, it must not.
+    parentPort!.unref();
   }
-  const { snapshot, report } = await buildFromSources(config, embedder, fingerprint, previous, log, {
-    onProgress: (progress) => post({ type: 'progress', progress }),
-    force,
-    ownsPrevious: true,
-  });
-  post({ type: 'done', generation: snapshot.manifest.generation, report });
-  snapshot.close();
-  if (previous && previous !== snapshot) previous.close();
-} catch (error) {
-  post({ type: 'error', error: serializeError(error) });
-} finally {
-  // The port kept the thread alive while it waited for vectors; once the build is done, it must not.
-  parentPort!.unref();
 }

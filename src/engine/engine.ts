@@ -16,7 +16,7 @@ import { arxivIdFromLink, paperDate, paperLinks, parseArxivId } from '../papers/
 import { dot } from '../search/vectors.js';
 import { composeAnswer } from './answer.js';
 import { buildFromSources, modelFingerprint, sourcesChanged, type ReloadReport } from './build-from-sources.js';
-import { buildInThread } from './build-thread-client.js';
+import { buildInThread, BuildThreads } from './build-thread-client.js';
 import { matchSentences, queryExcerpt, type SentenceMatch } from './excerpt.js';
 import { foldTerms, foldVectors, keptTurns } from './follow-up.js';
 import { answerInPaper } from './paper-answer.js';
@@ -69,7 +69,8 @@ export interface OpenOptions {
   weights?: RankingWeights;
   /**
    * Build reloads in a worker thread (default false): the bot's choice, so that interactions never
-   * wait on a build. The CLI and most tests build on the calling thread.
+   * wait on a build. The thread for the next reload is started ahead and waits, holding no index
+   * (about 12 MB). The CLI and most tests build on the calling thread.
    */
   buildInThread?: boolean;
   /** Told when a build must wait for another process's index lock, or takes over a dead one's (default: the log). */
@@ -102,6 +103,8 @@ export class Engine {
   private reloading: { report: Promise<ReloadReport>; cancel: AbortController } | undefined;
   private lastReload: EngineStats['lastReload'];
   private closed = false;
+  /** The thread the next reload builds in, started ahead (only when reloads build in a thread). */
+  private readonly buildThreads = new BuildThreads();
 
   private constructor(
     readonly config: EngineConfig,
@@ -114,6 +117,7 @@ export class Engine {
   ) {
     this.snapshots = new SnapshotLeases(snapshot);
     this.warm(snapshot);
+    if (settings.buildInThread) this.buildThreads.prepare();
     if (openReport) this.lastReload = { ...openReport, finishedAt: new Date().toISOString() };
   }
 
@@ -162,10 +166,15 @@ export class Engine {
     if (!options.force && !sourcesChanged(this.config, previous)) return buildFromSources(this.config, this.embedder, this.fingerprint, previous, this.log);
     // The embedding threads start beside the build thread, which first reads the live index.
     this.embedder.warm();
-    const { generation, report } = await buildInThread(this.config, options.force ?? false, this.embedder, options.onProgress, signal);
-    if (generation === previous.manifest.generation) return { snapshot: previous, report };
-    const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous);
-    return { snapshot, report };
+    try {
+      const { generation, report } = await buildInThread(this.buildThreads, this.config, options.force ?? false, this.embedder, options.onProgress, signal);
+      if (generation === previous.manifest.generation) return { snapshot: previous, report };
+      const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous);
+      return { snapshot, report };
+    } finally {
+      // The next reload's thread loads its modules now, while nothing waits for it.
+      if (!this.closed) this.buildThreads.prepare();
+    }
   }
 
   /** The live index generation's name (it changes when a reload writes a new one). */
@@ -440,6 +449,7 @@ export class Engine {
   async close(): Promise<void> {
     this.closed = true;
     await this.cancelReload();
+    await this.buildThreads.close();
     this.snapshots.close();
     await this.embedder.dispose();
   }
