@@ -17,33 +17,49 @@ export interface SentenceMatch {
   /**
    * Similarity to the question of what sets each sentence apart: its vector less the abstract's mean
    * sentence vector, normalized. Late-chunked vectors all carry their abstract's context; this is the
-   * part that is the sentence's own.
+   * part that is the sentence's own. Found on first read: ranking reads only topSimilarity, and
+   * only the papers shown need this.
    */
-  distinct: number[];
+  readonly distinct: number[];
 }
 
 /** How close each sentence of an abstract is to the question, in meaning. */
 export function matchSentences(query: Float32Array, vectors: SentenceVectors): SentenceMatch {
   const dimension = query.length;
-  const count = vectors.spans.length;
-  const row = (i: number) => vectors.codes.subarray(i * dimension, (i + 1) * dimension);
-  const similarities = vectors.spans.map((_, i) => dotQuantized(query, row(i), vectors.scales[i]!));
+  const similarities = vectors.spans.map((_, i) => dotQuantized(query, codesOf(vectors, i, dimension), vectors.scales[i]!));
+  let distinct: number[] | undefined;
+  return {
+    topSimilarity: similarities.length ? Math.max(...similarities) : 0,
+    similarities,
+    get distinct() {
+      return (distinct ??= distinctSimilarities(vectors, similarities, dimension));
+    },
+  };
+}
+
+/** The int8 codes of sentence `i`. */
+function codesOf(vectors: SentenceVectors, i: number, dimension: number): Int8Array {
+  return vectors.codes.subarray(i * dimension, (i + 1) * dimension);
+}
+
+/** SentenceMatch.distinct: each sentence's similarity less the mean similarity, over the norm of its vector less the mean vector. */
+function distinctSimilarities(vectors: SentenceVectors, similarities: readonly number[], dimension: number): number[] {
+  const count = similarities.length;
   const mean = new Float32Array(dimension);
   for (let i = 0; i < count; i++) {
-    const codes = row(i);
+    const codes = codesOf(vectors, i, dimension);
     const scale = vectors.scales[i]! / count;
     for (let d = 0; d < dimension; d++) mean[d]! += codes[d]! * scale;
   }
   // The question's dot with (sentence − mean) is the sentence's similarity less the mean similarity.
   const meanSimilarity = similarities.reduce((sum, x) => sum + x, 0) / Math.max(1, count);
-  const distinct = similarities.map((similarity, i) => {
-    const codes = row(i);
+  return similarities.map((similarity, i) => {
+    const codes = codesOf(vectors, i, dimension);
     const scale = vectors.scales[i]!;
     let norm = 0;
     for (let d = 0; d < dimension; d++) norm += (codes[d]! * scale - mean[d]!) ** 2;
     return norm > 1e-12 ? (similarity - meanSimilarity) / Math.sqrt(norm) : 0;
   });
-  return { topSimilarity: count ? Math.max(...similarities) : 0, similarities, distinct };
 }
 
 /** The question's search terms, each with its weight (IDF: rare terms count most). */
