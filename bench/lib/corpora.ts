@@ -110,23 +110,31 @@ export function hasBuild(ctx: BenchContext, size: number): boolean {
 }
 
 /**
- * Why building `size` papers would likely fail here, judged from the largest build measured so far
- * (memory grows about linearly with the corpus, or slower, as a build streams its sources): over
- * 80% of the machine's memory, or over the build's heap limit. Undefined when it should fit.
+ * Why building `size` papers would likely fail here, judged from the builds measured so far: their
+ * peak memory is extrapolated as a power of the corpus size fitted through the two largest (a build
+ * streams its sources, so it grows slower than the corpus), and linearly from one alone, never faster.
+ * Over 80% of the machine's memory, or over the build's heap limit, is too much. Undefined when it should fit.
  */
-export function buildWontFit(size: number, measured: readonly Corpus[]): string | undefined {
-  const largest = measured.filter((c) => c.build?.peakRssBytes).at(-1);
+export function buildWontFit(size: number, measured: readonly Corpus[], memoryBytes = totalmem()): string | undefined {
+  const built = measured.filter((c) => c.build?.peakRssBytes);
+  const largest = built.at(-1);
   if (!largest) return undefined;
-  const scale = size / largest.size;
+  const before = built.at(-2);
   const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
-  const { peakRssBytes, peakHeapBytes } = largest.build!;
-  if (peakRssBytes * scale > 0.8 * totalmem()) {
-    return `building ${size} papers would need about ${gb(peakRssBytes * scale)} (${gb(peakRssBytes)} measured at ${largest.size}, scaled linearly), over 80% of this machine's ${gb(totalmem())}`;
-  }
+  const estimate = (of: (c: Corpus) => number | undefined) => {
+    const at = of(largest);
+    if (!at) return undefined;
+    const earlier = before && of(before);
+    const power = earlier ? Math.min(1, Math.max(0, Math.log(at / earlier) / Math.log(largest.size / before.size))) : 1;
+    const grown = at * (size / largest.size) ** power;
+    const how = earlier ? `growing as size^${power.toFixed(2)} from ${before.size} to ${largest.size}` : 'scaled linearly';
+    return { grown, text: `about ${gb(grown)} (${gb(at)} measured at ${largest.size}, ${how})` };
+  };
+  const rss = estimate((c) => c.build?.peakRssBytes)!;
+  if (rss.grown > 0.8 * memoryBytes) return `building ${size} papers would need ${rss.text}, over 80% of this machine's ${gb(memoryBytes)}`;
   const heapLimit = BUILD_HEAP_MB * 2 ** 20;
-  if (peakHeapBytes && peakHeapBytes * scale > heapLimit) {
-    return `building ${size} papers would need about ${gb(peakHeapBytes * scale)} of JavaScript heap (${gb(peakHeapBytes)} measured at ${largest.size}, scaled linearly), over the build's heap limit of ${gb(heapLimit)}`;
-  }
+  const heap = estimate((c) => c.build?.peakHeapBytes);
+  if (heap && heap.grown > heapLimit) return `building ${size} papers would need ${heap.text} of JavaScript heap, over the build's heap limit of ${gb(heapLimit)}`;
   return undefined;
 }
 
