@@ -72,6 +72,8 @@ export interface BuildFromSourcesOptions {
    * updated in place instead of read again from disk. Default false: a serving snapshot stays as it is.
    */
   ownsPrevious?: boolean;
+  /** See BuildOptions.onGraphWritten. */
+  onGraphWritten?: (file: string) => void;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function buildFromSources(
   fingerprint: ModelFingerprint,
   previous: IndexSnapshot | undefined,
   log: Logger,
-  { onProgress, force = false, onLockNotice, ownsPrevious = false }: BuildFromSourcesOptions = {},
+  { onProgress, force = false, onLockNotice, ownsPrevious = false, onGraphWritten }: BuildFromSourcesOptions = {},
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
   const warn = (problems: readonly SourceProblem[]) => {
@@ -134,6 +136,7 @@ export async function buildFromSources(
         hnsw: config.hnsw,
         force,
         onProgress,
+        onGraphWritten,
         // A generation loaded here is this build's own, as is the caller's when it says so.
         ownsPrevious: base !== previous || ownsPrevious,
         sourcesStamp: stamp,

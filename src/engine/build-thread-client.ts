@@ -3,6 +3,7 @@ import type { EngineConfig } from '../config.js';
 import type { PassageEmbedder } from '../embedding/embedder.js';
 import { ReloadCancelledError, reviveError, serializeError, type SerializedError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
+import { readGraphAhead, type GraphAhead } from '../index/generation.js';
 import type { ReloadReport } from './build-from-sources.js';
 import type { EmbedReply, EmbedRequest } from './parent-embedder.js';
 import { startThread } from '../util/thread.js';
@@ -10,6 +11,7 @@ import { startThread } from '../util/thread.js';
 /** The parent's side of a build thread (the thread itself is build-thread.ts). */
 export type BuildThreadMessage =
   | { type: 'progress'; progress: BuildProgress }
+  | { type: 'graph-written'; file: string }
   | { type: 'done'; generation: string; report: ReloadReport }
   | { type: 'error'; error: SerializedError }
   | EmbedRequest;
@@ -87,9 +89,11 @@ export function buildInThread(
   embedder: PassageEmbedder,
   onProgress?: (progress: BuildProgress) => void,
   signal?: AbortSignal,
-): Promise<{ generation: string; report: ReloadReport }> {
+): Promise<{ generation: string; report: ReloadReport; ahead?: GraphAhead }> {
   if (signal?.aborted) return Promise.reject(new ReloadCancelledError());
   return new Promise((resolve, reject) => {
+    // The new graph is read here while the thread checksums it and commits.
+    let ahead: GraphAhead | undefined;
     const job: BuildThreadJob = { config, force, dimension: embedder.dimension };
     const worker = threads.take();
     worker.postMessage({ type: 'build', job } satisfies BuildThreadCommand);
@@ -104,9 +108,10 @@ export function buildInThread(
     worker.on('message', (message: BuildThreadMessage) => {
       if (message.type === 'progress') onProgress?.(message.progress);
       else if (message.type === 'embed') embedFor(worker, embedder, message, stopEmbedding.signal);
+      else if (message.type === 'graph-written') ahead = readGraphAhead(message.file, embedder.dimension);
       else if (message.type === 'done') {
         settled = true;
-        resolve({ generation: message.generation, report: message.report });
+        resolve({ generation: message.generation, report: message.report, ahead });
       } else {
         settled = true;
         reject(reviveError(message.error));

@@ -36,6 +36,7 @@ async function build({ config, force, dimension }: BuildThreadJob): Promise<void
     }
     const { snapshot, report } = await buildFromSources(config, embedder, fingerprint, previous, log, {
       onProgress: (progress) => post({ type: 'progress', progress }),
+      onGraphWritten: (file) => post({ type: 'graph-written', file }),
       force,
       ownsPrevious: true,
     });

@@ -167,9 +167,9 @@ export class Engine {
     // The embedding threads start beside the build thread, which first reads the live index.
     this.embedder.warm();
     try {
-      const { generation, report } = await buildInThread(this.buildThreads, this.config, options.force ?? false, this.embedder, options.onProgress, signal);
+      const { generation, report, ahead } = await buildInThread(this.buildThreads, this.config, options.force ?? false, this.embedder, options.onProgress, signal);
       if (generation === previous.manifest.generation) return { snapshot: previous, report };
-      const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous);
+      const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous, ahead);
       return { snapshot, report };
     } finally {
       // The next reload's thread loads its modules now, while nothing waits for it.

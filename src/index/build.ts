@@ -51,6 +51,8 @@ export interface BuildOptions {
   sourceProblems?: SourceProblem[];
   sourceProblemCount?: number;
   onProgress?: (progress: BuildProgress) => void;
+  /** Told of the new graph's file once it is written, before its checksum and the commit: a reader elsewhere may start on it. */
+  onGraphWritten?: (file: string) => void;
 }
 
 type ChangePlan = Extract<BuildPlan, { unchanged: false }>;
@@ -170,7 +172,10 @@ async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Prom
     // hnswlib writes the graph on a libuv thread, and it is then read back for its checksum, while
     // this thread finishes the segments and catalog.
     const graphWrite = plan.graphChanged
-      ? graph.writeIndex(join(dir, FILES.index)).then(() => describeFile(dir, FILES.index))
+      ? graph.writeIndex(join(dir, FILES.index)).then(() => {
+          options.onGraphWritten?.(join(dir, FILES.index));
+          return describeFile(dir, FILES.index);
+        })
       : Promise.resolve(linkInto(previous!.dir, dir, FILES.index)).then(() => previous!.manifest.files.index);
     const [index, written] = await settleAll([graphWrite, set.finish()]);
     onProgress?.({ phase: 'saving', done: plan.labelCount, total: plan.labelCount });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { IndexLoadError } from '../errors.js';
@@ -97,13 +97,14 @@ export async function verifyGeneration(indexDir: string, manifest: Manifest): Pr
  * swapped file, a torn manifest, or an index built with another model (see checkFile for what the
  * check on open covers). A writer in another process may commit and sweep the generation while it
  * is being read (see removeStaleGenerations); then the manifest names a newer one, which is loaded instead.
- * `earlier`, a snapshot the caller holds, lends the BM25 segments the two share.
+ * `earlier`, a snapshot the caller holds, lends the BM25 segments the two share; `ahead`, a graph
+ * read while its build committed, is used when it is the live generation's.
  */
-export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot): Promise<IndexSnapshot> {
+export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot, ahead?: GraphAhead): Promise<IndexSnapshot> {
   for (let attempt = 1; ; attempt++) {
     const manifest = readManifest(indexDir);
     try {
-      return await loadNamed(indexDir, manifest, model, efSearch, earlier);
+      return await loadNamed(indexDir, manifest, model, efSearch, earlier, ahead);
     } catch (error) {
       const moved = attempt < 3 && existsSync(manifestPath(indexDir)) && readManifest(indexDir).generation !== manifest.generation;
       if (!moved) throw error;
@@ -125,12 +126,27 @@ function keptLexical(earlier: IndexSnapshot | undefined, manifest: Manifest): Ma
   return kept;
 }
 
-async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot): Promise<IndexSnapshot> {
+async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot, ahead?: GraphAhead): Promise<IndexSnapshot> {
   const mismatch = fingerprintMismatch(manifest.model, model);
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
   for (const entry of generationFiles(manifest)) checkFile(dir, entry);
-  return openSnapshot(indexDir, manifest, efSearch, { lexical: keptLexical(earlier, manifest) });
+  // A graph read ahead is of use only if it is this generation's (its files just passed the check); else, or if that read failed, it is read again.
+  const hnsw = ahead?.generation === manifest.generation ? await ahead.graph.catch(() => undefined) : undefined;
+  return openSnapshot(indexDir, manifest, efSearch, { lexical: keptLexical(earlier, manifest), hnsw });
+}
+
+/** A generation's graph being read before its manifest is committed (the build thread says when it is written). */
+export interface GraphAhead {
+  generation: string;
+  graph: Promise<HierarchicalNSW>;
+}
+
+/** Starts reading a new generation's graph from `file` (…/<generation>/hnsw.bin), on libuv's thread pool. */
+export function readGraphAhead(file: string, dimension: number): GraphAhead {
+  const graph = readGraph(file, dimension);
+  graph.catch(() => {}); // a failed read is read again on load
+  return { generation: basename(dirname(file)), graph };
 }
 
 /** Parts of a generation a build already holds in memory, so opening its snapshot need not read them again. */
