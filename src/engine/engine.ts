@@ -438,11 +438,13 @@ export class Engine {
   }
 
   /**
-   * Does ahead of the first questions what they would otherwise pay for (each BM25 term's bound),
+   * Does ahead of the first questions what they would otherwise pay for (IndexSnapshot.warmSteps),
    * in short slices between queries, while `snapshot` is live and the engine open.
    */
   private warm(snapshot: IndexSnapshot): void {
-    void runInBackground(snapshot.bm25.boundSteps(), WARM_SLICE_MS, () => !this.closed && this.snapshots.current === snapshot);
+    runInBackground(snapshot.warmSteps(), WARM_SLICE_MS, () => !this.closed && this.snapshots.current === snapshot).catch((error: unknown) =>
+      this.log.warn({ err: error }, 'could not prepare the index ahead of questions; each question prepares what it needs'),
+    );
   }
 
   /** Cancels a running reload, closes the index (once the last query's lease ends) and disposes the embedder. */

@@ -8,6 +8,7 @@ import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
 import type { PaperStore } from './paper-store.js';
 import type { SentenceStore } from './sentence-store.js';
+import { runToEnd } from '../util/cooperative.js';
 
 /** A live paper's title, normalized once for lookups. */
 export interface TitleEntry {
@@ -54,6 +55,7 @@ export class IndexSnapshot {
   private readonly graphFile?: GraphFileVectors;
   private titleEntries?: TitleEntry[];
   private listingIndex?: Map<string, number[]>;
+  private listingJob?: Generator<void>;
 
   constructor(
     readonly manifest: Manifest,
@@ -93,19 +95,41 @@ export class IndexSnapshot {
     return this.titleEntries;
   }
 
-  /** Labels listed on each day, computed on first use. */
+  /** Labels listed on each day: found in the background once the snapshot is live (see warmSteps), or at once by the first to need them. */
   get listings(): Map<string, number[]> {
-    if (!this.listingIndex) {
-      this.listingIndex = new Map();
-      for (const label of this.liveLabels()) {
-        for (const { date } of this.catalog.listings(label)) {
-          const day = this.listingIndex.get(date);
-          if (day) day.push(label);
-          else this.listingIndex.set(date, [label]);
+    if (!this.listingIndex) runToEnd(this.listingSteps());
+    return this.listingIndex!;
+  }
+
+  /** The listing index, a label per step; one job, so that steps taken in the background count for the first use. */
+  private listingSteps(): Generator<void> {
+    this.listingJob ??= (function* (snapshot: IndexSnapshot): Generator<void> {
+      const index = new Map<string, number[]>();
+      try {
+        for (const label of snapshot.liveLabels()) {
+          for (const { date } of snapshot.catalog.listings(label)) {
+            const day = index.get(date);
+            if (day) day.push(label);
+            else index.set(date, [label]);
+          }
+          yield;
         }
+      } catch (error) {
+        snapshot.listingJob = undefined; // the next use starts over, and hears of the failure itself
+        throw error;
       }
-    }
-    return this.listingIndex;
+      snapshot.listingIndex = index;
+    })(this);
+    return this.listingJob;
+  }
+
+  /**
+   * What the first questions would otherwise pay for, a step at a time (see util/cooperative.ts):
+   * each BM25 term's bound, then the listing index (a pass over the catalog, 1.6 s at 1M papers).
+   */
+  *warmSteps(): Generator<void> {
+    yield* this.bm25.boundSteps();
+    yield* this.listingSteps();
   }
 
   /** Approximate nearest papers to a unit vector, best first. */
