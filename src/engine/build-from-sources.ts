@@ -61,17 +61,21 @@ async function liveGeneration(indexDir: string, held: IndexSnapshot | undefined,
   }
 }
 
+/** The sources stamp of the live generation, or undefined when there is none that can be read. */
+function liveSourcesStamp(indexDir: string): string | undefined {
+  try {
+    return readManifest(indexDir).sourcesStamp;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface BuildFromSourcesOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Rebuild everything, even when the sources are unchanged. Default false. */
   force?: boolean;
   /** Told of a wait for the index lock, or of the takeover of a dead owner's lock. Default: logged. */
   onLockNotice?: (notice: LockNotice) => void;
-  /**
-   * `previous` is the caller's own, serving nobody (a build thread's copy), so its graph may be
-   * updated in place instead of read again from disk. Default false: a serving snapshot stays as it is.
-   */
-  ownsPrevious?: boolean;
   /** See BuildOptions.onGraphWritten. */
   onGraphWritten?: (file: string) => void;
 }
@@ -86,7 +90,7 @@ export async function buildFromSources(
   fingerprint: ModelFingerprint,
   previous: IndexSnapshot | undefined,
   log: Logger,
-  { onProgress, force = false, onLockNotice, ownsPrevious = false, onGraphWritten }: BuildFromSourcesOptions = {},
+  { onProgress, force = false, onLockNotice, onGraphWritten }: BuildFromSourcesOptions = {},
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
   const warn = (problems: readonly SourceProblem[]) => {
@@ -109,13 +113,25 @@ export async function buildFromSources(
   let base: IndexSnapshot | undefined;
   let built: IndexSnapshot | undefined;
   try {
-    base = await liveGeneration(indexDir, previous, fingerprint, config.hnsw.efSearch, log);
     // The sources too are read with the lock held, so each writer sees what the earlier ones added.
     const paths = sourcePaths(config);
     const stamp = sourcesStamp(paths);
-    if (base && !force && base.manifest.sourcesStamp === stamp) return unchanged((built = base));
+    const open = () => liveGeneration(indexDir, previous, fingerprint, config.hnsw.efSearch, log);
+    if (!force && liveSourcesStamp(indexDir) === stamp) {
+      base = await open();
+      if (base?.manifest.sourcesStamp === stamp) return unchanged((built = base));
+    }
     const sourcesStarted = performance.now();
-    const sources = await openSources(paths, sourceCacheDirIn(config.dataDir));
+    // A generation not yet in hand is opened while the sources are read: its graph is read on
+    // libuv's thread pool meanwhile (a build thread's case, which is handed none).
+    const [opened, read] = await Promise.allSettled([base ? Promise.resolve(base) : open(), openSources(paths, sourceCacheDirIn(config.dataDir))]);
+    if (opened.status === 'fulfilled') base = opened.value;
+    if (read.status === 'rejected') throw read.reason;
+    const sources = read.value;
+    if (opened.status === 'rejected') {
+      sources.close();
+      throw opened.reason;
+    }
     const sourcesMs = performance.now() - sourcesStarted;
     const { problems, problemCount } = sources;
     let cache: EmbeddingCache | undefined;
@@ -137,8 +153,8 @@ export async function buildFromSources(
         force,
         onProgress,
         onGraphWritten,
-        // A generation loaded here is this build's own, as is the caller's when it says so.
-        ownsPrevious: base !== previous || ownsPrevious,
+        // A generation loaded here is this build's own (its graph is updated in place); the caller's serves.
+        ownsPrevious: base !== previous,
         sourcesStamp: stamp,
         sourceProblems: problems,
         sourceProblemCount: problemCount,

@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { IndexLoadError, serializeError } from '../errors.js';
-import { indexDirIn, loadGeneration } from '../index/generation.js';
+import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { buildFromSources, modelFingerprint } from './build-from-sources.js';
 import type { BuildThreadCommand, BuildThreadJob, BuildThreadMessage } from './build-thread-client.js';
@@ -27,22 +26,15 @@ async function build({ config, force, dimension }: BuildThreadJob): Promise<void
   const log = createLogger({ level: config.logLevel });
   embedder = new ParentEmbedder(post, dimension);
   try {
-    const fingerprint = modelFingerprint(config, dimension);
-    let previous;
-    try {
-      previous = await loadGeneration(indexDirIn(config.dataDir), fingerprint, config.hnsw.efSearch);
-    } catch (error) {
-      if (!(error instanceof IndexLoadError)) throw error;
-    }
-    const { snapshot, report } = await buildFromSources(config, embedder, fingerprint, previous, log, {
+    // Handed no generation, the build opens the live one itself, while it reads the sources, and
+    // updates that copy of the graph in place.
+    const { snapshot, report } = await buildFromSources(config, embedder, modelFingerprint(config, dimension), undefined, log, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onGraphWritten: (file) => post({ type: 'graph-written', file }),
       force,
-      ownsPrevious: true,
     });
     post({ type: 'done', generation: snapshot.manifest.generation, report });
     snapshot.close();
-    if (previous && previous !== snapshot) previous.close();
   } catch (error) {
     post({ type: 'error', error: serializeError(error) });
   } finally {
