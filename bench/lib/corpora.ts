@@ -149,6 +149,8 @@ export function benchQuestions(ctx: BenchContext): string[] {
 export interface ServeResult {
   papers: number;
   coldStartMs: number;
+  /** From open to Engine.warmed, before the first question (absent in results of older runs). */
+  warmMs?: number;
   samples: { tookMs: number; embedMs: number; lexicalMs: number; searchMs: number; summaryMs: number }[];
   baselineRssBytes: number;
   afterOpenRssBytes: number;

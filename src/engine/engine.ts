@@ -103,6 +103,7 @@ export class Engine {
   private reloading: { report: Promise<ReloadReport>; cancel: AbortController } | undefined;
   private lastReload: EngineStats['lastReload'];
   private closed = false;
+  private warming: Promise<void> = Promise.resolve();
   /** The thread the next reload builds in, started ahead (only when reloads build in a thread). */
   private readonly buildThreads = new BuildThreads();
 
@@ -175,6 +176,14 @@ export class Engine {
       // The next reload's thread loads its modules now, while nothing waits for it.
       if (!this.closed) this.buildThreads.prepare();
     }
+  }
+
+  /**
+   * Settles once the live index is prepared ahead of questions (see IndexSnapshot.warmSteps, done in
+   * the background while no question is under way), or once that stopped (a swap, close, a failure).
+   */
+  get warmed(): Promise<void> {
+    return this.warming;
   }
 
   /** The live index generation's name (it changes when a reload writes a new one). */
@@ -442,7 +451,8 @@ export class Engine {
    * in short slices between queries, while `snapshot` is live and the engine open.
    */
   private warm(snapshot: IndexSnapshot): void {
-    runInBackground(snapshot.warmSteps(), WARM_SLICE_MS, () => !this.closed && this.snapshots.current === snapshot).catch((error: unknown) =>
+    const live = () => !this.closed && this.snapshots.current === snapshot;
+    this.warming = runInBackground(snapshot.warmSteps(), WARM_SLICE_MS, live, () => this.snapshots.busy).catch((error: unknown) =>
       this.log.warn({ err: error }, 'could not prepare the index ahead of questions; each question prepares what it needs'),
     );
   }

@@ -27,6 +27,11 @@ export class SnapshotLeases<T extends Closable> {
     return this.live.snapshot;
   }
 
+  /** Whether a question is under way on the live snapshot (holds a lease on it). */
+  get busy(): boolean {
+    return this.live.leases > 0;
+  }
+
   /** Runs `use` on the live snapshot, which stays open until `use` has finished (or failed). */
   async with<R>(use: (snapshot: T) => Promise<R>): Promise<R> {
     const held = this.live;

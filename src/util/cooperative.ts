@@ -35,10 +35,18 @@ export async function runCooperatively<T>(job: Generator<unknown, T>, tick = coo
 
 /**
  * Runs a step-by-step job in slices of `sliceMs` between other work, for as long as `wanted()`
- * holds: work ahead of need (a live snapshot's warm-up) that gives way to anything else queued.
+ * holds, and only while `busy()` does not (it then waits `sliceMs` and looks again): work ahead of
+ * need (a live snapshot's warm-up) that gives way to anything else.
  */
-export async function runInBackground(job: Generator<unknown>, sliceMs: number, wanted: () => boolean): Promise<void> {
+export async function runInBackground(job: Generator<unknown>, sliceMs: number, wanted: () => boolean, busy: () => boolean = () => false): Promise<void> {
   const tick = cooperative(sliceMs);
   await new Promise((resolve) => setImmediate(resolve));
-  while (wanted() && !job.next().done) await tick();
+  while (wanted()) {
+    if (busy()) {
+      await new Promise((resolve) => setTimeout(resolve, sliceMs));
+      continue;
+    }
+    if (job.next().done) return;
+    await tick();
+  }
 }

@@ -3,10 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { modelFingerprint } from '../../src/engine/build-from-sources.js';
 import { loadGeneration } from '../../src/index/generation.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
-import { seededDataDir, testConfig } from '../setup/engine.js';
+import { Engine } from '../../src/engine/engine.js';
+import { quietLogger, seededDataDir, testConfig } from '../setup/engine.js';
 
 /** What the engine prepares in the background once a snapshot is live (IndexSnapshot.warmSteps). */
 describe('a snapshot warmed ahead of questions', () => {
+  it('is warmed by an engine once open, and it answers meanwhile', async () => {
+    const engine = await Engine.open(testConfig(seededDataDir()), { log: quietLogger(), reloadOnOpen: false });
+    try {
+      const asked = engine.ask('how do MLPs scale on vision tasks?', { k: 1 }); // while it warms
+      await engine.warmed;
+      expect((await asked).results).toHaveLength(1);
+      expect(engine.trending().items.length).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
   const dataDir = seededDataDir();
   const config = testConfig(dataDir);
   const open = () => loadGeneration(join(dataDir, 'index'), modelFingerprint(config, 384), config.hnsw.efSearch);

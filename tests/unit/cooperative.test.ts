@@ -24,6 +24,17 @@ describe('runInBackground', () => {
     expect(at).toBeLessThan(log.length - 1); // it came before the last step, not after the whole job
   });
 
+  it('takes no step while busy, and goes on once not', async () => {
+    const log: string[] = [];
+    let busy = true;
+    const done = runInBackground(counting(log, 5), 2, () => true, () => busy);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(log).toEqual([]);
+    busy = false;
+    await done;
+    expect(log).toHaveLength(5);
+  });
+
   it('stops at the first slice once it is no longer wanted', async () => {
     const log: string[] = [];
     let wanted = true;

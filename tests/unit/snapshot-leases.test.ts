@@ -53,6 +53,18 @@ describe('SnapshotLeases', () => {
     expect(b.closed).toBe(0);
   });
 
+  it('is busy while a question holds the live snapshot, and not for one still on a swapped-out one', async () => {
+    const leases = new SnapshotLeases(new FakeSnapshot('a'));
+    expect(leases.busy).toBe(false);
+    const question = gate();
+    const asking = leases.with(() => question.opened);
+    expect(leases.busy).toBe(true);
+    leases.swap(new FakeSnapshot('b'));
+    expect(leases.busy).toBe(false); // the live one is b, which nobody holds
+    question.open();
+    await asking;
+  });
+
   it('ends a lease when its use fails', async () => {
     const a = new FakeSnapshot('a');
     const leases = new SnapshotLeases(a);
