@@ -148,7 +148,8 @@ describe('the bot, end to end against a Discord twin', () => {
   });
 
   it('/reload by an admin shows progress and a summary while /ask keeps answering', async () => {
-    const papers = Array.from({ length: 400 }, (_, i) =>
+    // Enough papers that embedding outlasts the 2 s between progress edits, however fast the reload starts.
+    const papers = Array.from({ length: 1200 }, (_, i) =>
       JSON.stringify({
         id: `reload-${i}`,
         title: `Reload test paper ${i} about protein folding`,
@@ -169,10 +170,10 @@ describe('the bot, end to end against a Discord twin', () => {
     const second = await t.channel.user(ADMIN).runSlashCommand({ name: 'reload' });
     expect((await replyTo(t, second.id)).content).toContain('already running');
 
-    // Embedding 400 papers on two cores shared with the rest of the suite: a generous bound, not a speed check.
+    // Embedding 1,200 papers on two cores shared with the rest of the suite: a generous bound, not a speed check.
     const summary = await replyTo(t, reload.id, (m) => m.content.includes('Reload finished'), RELOAD_WAIT_MS);
-    expect(summary.content).toMatch(/\*\*400\*\* added, \*\*0\*\* updated, \*\*0\*\* removed/);
-    expect(summary.content).toContain('**464** papers');
+    expect(summary.content).toMatch(/\*\*1200\*\* added, \*\*0\*\* updated, \*\*0\*\* removed/);
+    expect(summary.content).toContain('**1264** papers');
     const token = (await t.channel.getInteractionResponse(reload.id))!.interactionToken;
     const edits = t.requests.filter((r) => r.method === 'PATCH' && r.url.includes(token));
     const progress = edits.filter((r) => /Embedding \d+\/\d+ [▰▱]+ \d+%/.test(String(r.json?.content)));
@@ -184,7 +185,7 @@ describe('the bot, end to end against a Discord twin', () => {
     expect(throttled.length).toBeGreaterThanOrEqual(2);
     const gaps = throttled.slice(1).map((edit, i) => edit.at - throttled[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1900);
-    expect(t.engine.stats().papers).toBe(464);
+    expect(t.engine.stats().papers).toBe(1264);
   }, RELOAD_WAIT_MS + 60_000);
 
   it('echoes a hostile question escaped, and pings nobody', async () => {
