@@ -28,10 +28,23 @@ export class ParentEmbedder implements PassageEmbedder {
   /** Nothing to do: the engine warms its embedder as it starts the build thread (Engine.reload). */
   warm(): void {}
 
-  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void): Promise<PassageVectors[]> {
+  /** Aborting `signal` rejects at once; the parent's vectors for it, when they come, are dropped. */
+  embedWithSentences(passages: readonly PassageWithSentences[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<PassageVectors[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress, total: passages.length });
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        this.pending.delete(id);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settled = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (vectors) => (settled(), resolve(vectors)),
+        reject: (error) => (settled(), reject(error)),
+        onProgress,
+        total: passages.length,
+      });
       this.post({ type: 'embed', id, passages: [...passages] });
     });
   }

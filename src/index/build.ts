@@ -60,6 +60,7 @@ type Tick = () => Promise<void> | undefined;
 
 // New vectors are saved to the cache in chunks, so an interrupted build keeps most of its work.
 const CACHE_FLUSH_EVERY = 512;
+const CHUNKS_IN_FLIGHT = 2;
 
 export function unchangedReport(snapshot: IndexSnapshot, tookMs: number): BuildReport {
   return {
@@ -80,45 +81,102 @@ function lacksVectors(cache: EmbeddingCache, { contentHash, spans }: PreparedPap
   return !cache.has(contentHash) || spans.some((span) => !cache.has(sentenceKey(contentHash, span)));
 }
 
+/** The papers whose vectors the cache lacked, being embedded while the generation is written. */
+interface FreshEmbedding {
+  papers: number;
+  /** Per content hash of a paper being embedded: settles once its vectors are in the cache. */
+  saved: ReadonlyMap<string, Promise<void>>;
+  /** The vectors made, once every chunk is saved; rejects, once none is still under way, if one failed. */
+  texts: Promise<number>;
+}
+
 /**
  * Embeds the papers whose vectors the cache lacks (passage and sentences, from one pass over each
  * passage) and saves them to it in chunks, so an interrupted build keeps most of its work. Vectors
- * are then read from the cache as needed, never all held in memory at once. Returns the vectors made.
+ * are then read from the cache as needed, never all held in memory at once.
  */
-async function embedMissing(
-  missing: readonly PreparedPaper[],
-  { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>,
-): Promise<number> {
+function embedMissing(missing: readonly PreparedPaper[], { cache, embedder, onProgress }: Pick<BuildOptions, 'cache' | 'embedder' | 'onProgress'>, signal: AbortSignal): FreshEmbedding {
   let vectors = 0;
+  let done = 0;
+  // The cache takes one writer: chunks are saved one after another.
+  let saving: Promise<void> = Promise.resolve();
+  const chunks: Promise<void>[] = [];
+  const saved = new Map<string, Promise<void>>();
   for (let start = 0; start < missing.length; start += CACHE_FLUSH_EVERY) {
     const chunk = missing.slice(start, start + CACHE_FLUSH_EVERY);
-    const embedded = await embedder.embedWithSentences(
-      chunk.map(passageWithSentences),
-      (done) => onProgress?.({ phase: 'embedding', done: start + done, total: missing.length }),
-    );
-    const entries = new Map<string, Float32Array>();
-    chunk.forEach(({ contentHash, spans }, i) => {
-      entries.set(contentHash, embedded[i]!.passage);
-      spans.forEach((span, j) => entries.set(sentenceKey(contentHash, span), embedded[i]!.sentences[j]!));
-    });
-    vectors += entries.size;
-    await cache.add(entries);
+    // A chunk is handed over once the one CHUNKS_IN_FLIGHT before it is saved: the next is under way
+    // before the last is back, so that no embedding thread waits at a chunk's end for the others.
+    const turn = chunks[chunks.length - CHUNKS_IN_FLIGHT] ?? Promise.resolve();
+    let chunkDone = 0;
+    const embedding = turn
+      .then(() => {
+        signal.throwIfAborted();
+        return embedder.embedWithSentences(
+          chunk.map(passageWithSentences),
+          (n) => {
+            done += n - chunkDone;
+            chunkDone = n;
+            onProgress?.({ phase: 'embedding', done, total: missing.length });
+          },
+          signal,
+        );
+      })
+      .then((embedded) => {
+        const entries = new Map<string, Float32Array>();
+        chunk.forEach(({ contentHash, spans }, i) => {
+          entries.set(contentHash, embedded[i]!.passage);
+          spans.forEach((span, j) => entries.set(sentenceKey(contentHash, span), embedded[i]!.sentences[j]!));
+        });
+        vectors += entries.size;
+        return (saving = saving.then(() => cache.add(entries)));
+      });
+    embedding.catch(() => undefined); // heard through `saved` and `texts`
+    chunks.push(embedding);
+    for (const { contentHash } of chunk) saved.set(contentHash, embedding);
   }
-  return vectors;
+  return { papers: missing.length, saved, texts: settleAll(chunks).then(() => vectors) };
 }
 
-/** Goes over the fresh papers for those whose vectors the cache lacks, and embeds them. */
-async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick): Promise<{ papers: number; texts: number }> {
+function vector(cache: EmbeddingCache, hash: string): Float32Array {
+  const found = cache.get(hash);
+  if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
+  return found;
+}
+
+/**
+ * The indexing progress held back while papers are still being embedded (indexing keeps pace with
+ * the embedding then, and the embedding is what there is to follow), and told once they all are.
+ */
+function indexingAfter(embedded: Promise<unknown>, onProgress: BuildOptions['onProgress']): BuildOptions['onProgress'] {
+  if (!onProgress) return undefined;
+  let waiting = true;
+  let held: BuildProgress | undefined;
+  void embedded.then(
+    () => {
+      waiting = false;
+      if (held) onProgress(held);
+    },
+    () => undefined,
+  );
+  return (progress) => {
+    if (waiting && progress.phase === 'indexing') held = progress;
+    else onProgress(progress);
+  };
+}
+
+/** Goes over the fresh papers for those whose vectors the cache lacks, and starts embedding them. */
+async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick, signal: AbortSignal): Promise<FreshEmbedding> {
   const missing = new Map<string, PreparedPaper>();
   let i = 0;
-  if (!plan.fresh) return { papers: 0, texts: 0 };
-  for (const entry of options.papers.each()) {
-    if (plan.decisions[i++] !== Decision.Fresh) continue;
-    const prepared = preparePaper(entry.paper());
-    if (lacksVectors(options.cache, prepared)) missing.set(prepared.contentHash, prepared);
-    await tick();
+  if (plan.fresh) {
+    for (const entry of options.papers.each()) {
+      if (plan.decisions[i++] !== Decision.Fresh) continue;
+      const prepared = preparePaper(entry.paper());
+      if (lacksVectors(options.cache, prepared)) missing.set(prepared.contentHash, prepared);
+      await tick();
+    }
   }
-  return { papers: missing.size, texts: await embedMissing([...missing.values()], options) };
+  return embedMissing([...missing.values()], options, signal);
 }
 
 /** The graph to add the fresh papers to: the previous one updated (in place when it is the build's own, else read again), or a new one. */
@@ -144,7 +202,7 @@ async function openGraph(plan: ChangePlan, { previous, model, hnsw: params, owns
  * a catalog copy, a refreshed one a new record, a fresh one its graph node, sentence rows, postings
  * and record, all appended to new segments. The previous generation's segments are linked in.
  */
-async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Promise<HierarchicalNSW>, vector: (hash: string) => Float32Array, options: BuildOptions, tick: Tick) {
+async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Promise<HierarchicalNSW>, embedding: FreshEmbedding, options: BuildOptions, tick: Tick) {
   const { previous, onProgress } = options;
   const graph = await graphOpening;
   const set = new SegmentSet(dir, options.model.dimension, plan, plan.incremental ? previous : undefined);
@@ -160,8 +218,9 @@ async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Prom
       else if (decision === Decision.Refreshed) await set.addRecord(label, entry.paper(), { contentHash: prior!.contentHash(label), tldrSentence: prior!.tldrSentence(label) });
       else {
         const prepared = preparePaper(entry.paper());
-        const paperVector = vector(prepared.contentHash);
-        const sentenceVectors = prepared.spans.map((span) => vector(sentenceKey(prepared.contentHash, span)));
+        await embedding.saved.get(prepared.contentHash);
+        const paperVector = vector(options.cache, prepared.contentHash);
+        const sentenceVectors = prepared.spans.map((span) => vector(options.cache, sentenceKey(prepared.contentHash, span)));
         graph.addPoint(Array.from(paperVector), label);
         await set.addFresh(label, prepared, sentenceVectors, pickTldrSentence(prepared.sentences, sentenceVectors, paperVector));
         if (++done % 1000 === 0) onProgress?.({ phase: 'indexing', done, total: plan.fresh });
@@ -212,23 +271,33 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   };
   stagesMs.plan = stageStart - started;
 
-  // The previous graph is read from disk while the fresh papers are embedded.
+  // The previous graph is read from disk while the fresh papers are embedded, and each paper is
+  // written as soon as its vectors are in: the writing takes one core, so it goes on while the
+  // embedding threads share what is left, not after them.
   const graphOpening = openGraph(plan, options);
   graphOpening.catch(() => undefined); // awaited by writeGeneration; unheard of only when embedding fails first
-  const embedded = await embedFresh(plan, options, tick);
-  stage('embed');
-  const vector = (hash: string) => {
-    const found = options.cache.get(hash);
-    if (!found) throw new Error(`embedding ${hash} vanished from the cache during the build`);
-    return found;
-  };
+  const stopEmbedding = new AbortController();
+  const embedding = await embedFresh(plan, options, tick, stopEmbedding.signal);
+  let embeddedAt = performance.now();
+  const embedded = embedding.texts.then((texts) => {
+    embeddedAt = performance.now();
+    return texts;
+  });
+  embedded.catch(() => undefined); // awaited below
 
   const { generation, dir } = newGenerationDir(indexDir);
-  const written = await writeGeneration(plan, dir, graphOpening, vector, options, tick).catch(async (error: unknown) => {
+  const progress = { ...options, onProgress: indexingAfter(embedded, options.onProgress) };
+  const written = await writeGeneration(plan, dir, graphOpening, embedding, progress, tick).catch(async (error: unknown) => {
+    // Nothing may still be writing to the cache once the build gives up.
+    stopEmbedding.abort(error);
+    await embedded.catch(() => undefined);
     // Never made live, so of no use: its space is given back at once (a full disk needs it).
     await rm(dir, { recursive: true, force: true });
     throw diskFullOr(error, dir);
   });
+  const texts = await embedded;
+  stagesMs.embed = embeddedAt - stageStart;
+  stageStart = embeddedAt;
   stage('write');
   const manifest = await commitGeneration(indexDir, generation, {
       model: options.model,
@@ -249,8 +318,8 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     snapshot,
     report: {
       ...plan.counts,
-      embedded: embedded.papers,
-      embeddedTexts: embedded.texts,
+      embedded: embedding.papers,
+      embeddedTexts: texts,
       count: snapshot.count,
       fullRebuild: !plan.incremental,
       unchanged: false,

@@ -35,4 +35,18 @@ describe('a build thread\'s embedder (the parent embeds)', () => {
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect(error).toMatchObject({ code: 'model-unavailable', modelId: 'm' });
   });
+
+  it('rejects at once when its signal is aborted, and drops the vectors that come later', async () => {
+    const sent: EmbedRequest[] = [];
+    const embedder = new ParentEmbedder((request) => sent.push(request), 3);
+    const stop = new AbortController();
+    const embedding = embedder.embedWithSentences([passage], undefined, stop.signal);
+    stop.abort(new Error('the build gave up'));
+    await expect(embedding).rejects.toThrow('the build gave up');
+    // The parent's late answer finds no request waiting for it.
+    expect(() => embedder.receive({ type: 'embedded', id: sent[0]!.id, vectors: [] })).not.toThrow();
+    // Already aborted: nothing is sent.
+    await expect(embedder.embedWithSentences([passage], undefined, stop.signal)).rejects.toThrow('the build gave up');
+    expect(sent).toHaveLength(1);
+  });
 });
