@@ -4,14 +4,14 @@ import type { Span } from '../text/sentences.js';
  * Late chunking: a passage goes through the model once, and each sentence's vector is the mean of its
  * own tokens' output states, so a sentence is read in the context of its abstract and costs no run of
  * its own. These are the pure parts: where sentences lie among the passage's tokens, which windows of
- * at most the model's length cover them, and which tokens' states each window gives.
+ * at most the model's length cover them, and which window each sentence is pooled from.
  */
 
 /**
  * How sentence vectors are made, recorded in an index's model fingerprint so that an index or cache
  * made another way is rebuilt, never mixed with this one. Change it whenever the vectors would change.
  */
-export const SENTENCE_VECTORS = 'late-chunked-2';
+export const SENTENCE_VECTORS = 'late-chunked-1';
 
 /** Tokens [start, end) of the passage's content (special tokens not counted). */
 export interface TokenRange {
@@ -44,48 +44,66 @@ export function sentenceRanges(pieceTokens: readonly number[]): TokenRange[] {
   return ranges;
 }
 
+const overlap = (a: TokenRange, b: TokenRange) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+
+/** As much of a sentence as any window of `capacity` tokens can hold. */
+const covered = (sentence: TokenRange, window: TokenRange, capacity: number) =>
+  overlap(sentence, window) >= Math.min(sentence.end - sentence.start, capacity);
+
 export interface WindowLimits {
   /** Content tokens the first window holds: the passage as the model reads it for the paper vector. */
   first: number;
   /** Content tokens any further window holds. */
   capacity: number;
-  /** Tokens a further window shares with the one before it, so that no token is read without context. */
+  /** Tokens before a sentence that a further window starts with. */
   context: number;
 }
 
 /**
- * Windows over content tokens up to `needed` (where the last sentence ends), `total` in all. The first
- * is the passage as the model reads it for the paper vector; each further one starts `context` tokens
- * before the previous one ends and holds up to `capacity`. They tile the text, so a long passage costs
- * its own length plus one overlap per further window, and every token is read in at least one.
+ * Windows over `total` content tokens. The first is the passage as the model reads it for the paper
+ * vector. Each further one starts `context` tokens before the first sentence no window holds yet and
+ * ends `capacity` tokens later or at the end: a late sentence gets some of what precedes it as
+ * context, and the text after the first window is read about once.
  */
-export function planWindows(needed: number, total: number, { first, capacity, context }: WindowLimits): TokenRange[] {
-  if (context >= capacity) throw new Error(`a window's context (${context}) must be shorter than its capacity (${capacity})`);
+export function planWindows(sentences: readonly TokenRange[], total: number, { first, capacity, context }: WindowLimits): TokenRange[] {
   const windows: TokenRange[] = [{ start: 0, end: Math.min(total, first) }];
-  while (windows.at(-1)!.end < Math.min(needed, total)) {
-    const start = windows.at(-1)!.end - context;
+  for (const sentence of sentences) {
+    if (windows.some((w) => covered(sentence, w, capacity))) continue;
+    // A sentence near the window's length gets less context, so that the window still holds all of it.
+    const lead = Math.min(context, Math.max(0, capacity - (sentence.end - sentence.start)));
+    const start = Math.max(windows.at(-1)!.start + 1, sentence.start - lead);
     windows.push({ start, end: Math.min(total, start + capacity) });
   }
   return windows;
 }
 
 /**
- * The tokens whose states each window gives: every token once. Where two windows overlap, the
- * earlier gives the first half of the overlap and the later the rest, so that a token near a seam has
- * context on both sides in the window it is taken from.
+ * The window a sentence is pooled from: the one holding most of it, then the one where it sits
+ * farthest from either edge (most context on both sides).
  */
-export function ownedRanges(windows: readonly TokenRange[]): TokenRange[] {
-  const seam = (earlier: TokenRange, later: TokenRange) => Math.ceil((later.start + earlier.end) / 2);
-  return windows.map((window, i) => ({
-    start: i === 0 ? window.start : seam(windows[i - 1]!, window),
-    end: i === windows.length - 1 ? window.end : seam(window, windows[i + 1]!),
-  }));
+export function chooseWindow(sentence: TokenRange, windows: readonly TokenRange[]): number {
+  let best = 0;
+  let bestOverlap = -1;
+  let bestMargin = -Infinity;
+  windows.forEach((window, i) => {
+    const held = overlap(sentence, window);
+    const margin = Math.min(sentence.start - window.start, window.end - sentence.end);
+    if (held > bestOverlap || (held === bestOverlap && margin > bestMargin)) {
+      best = i;
+      bestOverlap = held;
+      bestMargin = margin;
+    }
+  });
+  return best;
 }
 
-/** Adds rows [from, to) of a [rows × dimension] block into `sum`. */
-export function addRows(sum: Float32Array, hidden: Float32Array, from: number, to: number, dimension: number): void {
+/** The mean of rows [from, to) of a [rows × dimension] block, not normalized; zero when the range is empty. */
+export function meanRows(hidden: Float32Array, from: number, to: number, dimension: number): Float32Array {
+  const mean = new Float32Array(dimension);
   for (let row = from; row < to; row++) {
     const offset = row * dimension;
-    for (let d = 0; d < dimension; d++) sum[d]! += hidden[offset + d]!;
+    for (let d = 0; d < dimension; d++) mean[d]! += hidden[offset + d]!;
   }
+  if (to > from) for (let d = 0; d < dimension; d++) mean[d]! /= to - from;
+  return mean;
 }

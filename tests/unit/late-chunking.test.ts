@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addRows, ownedRanges, pieceBounds, planWindows, sentenceRanges } from '../../src/embedding/late-chunking.js';
+import { chooseWindow, meanRows, pieceBounds, planWindows, sentenceRanges, type TokenRange } from '../../src/embedding/late-chunking.js';
 
 const LIMITS = { first: 10, capacity: 8, context: 2 };
 
@@ -32,101 +32,88 @@ describe('sentenceRanges', () => {
   });
 });
 
-/** A passage's token count and window limits. */
-const texts = fc
-  .record({
-    total: fc.integer({ min: 0, max: 200 }),
-    first: fc.integer({ min: 1, max: 40 }),
-    capacity: fc.integer({ min: 2, max: 40 }),
-    context: fc.integer({ min: 0, max: 39 }),
-  })
-  .filter(({ capacity, context }) => context < capacity);
-
 describe('planWindows', () => {
   it('needs one window when the passage fits', () => {
-    expect(planWindows(9, 9, LIMITS)).toEqual([{ start: 0, end: 9 }]);
+    expect(planWindows([{ start: 2, end: 9 }], 9, LIMITS)).toEqual([{ start: 0, end: 9 }]);
   });
 
-  it('tiles the tokens past the first window, each further window starting `context` tokens before the last ends', () => {
-    // First window 10 tokens; each further one holds 8, 2 of them shared with the one before.
-    expect(planWindows(20, 20, LIMITS)).toEqual([
+  it('starts a further window some context before the first sentence the first one cuts off', () => {
+    const sentences = [
+      { start: 0, end: 6 },
+      { start: 6, end: 12 },
+      { start: 12, end: 15 },
+    ];
+    // The second sentence runs past the first window (10 tokens): a window from 4, two tokens of context, holds it and the third.
+    expect(planWindows(sentences, 15, LIMITS)).toEqual([
       { start: 0, end: 10 },
-      { start: 8, end: 16 },
-      { start: 14, end: 20 },
+      { start: 4, end: 12 },
+      { start: 10, end: 15 },
     ]);
   });
 
-  it('stops where the last sentence ends, however long the text after it', () => {
-    expect(planWindows(10, 30, LIMITS)).toEqual([{ start: 0, end: 10 }]);
-    expect(planWindows(11, 30, LIMITS)).toEqual([
-      { start: 0, end: 10 },
-      { start: 8, end: 16 },
-    ]);
+  it('gives a sentence as long as a window no context, so that the window holds all of it', () => {
+    const windows = planWindows([{ start: 0, end: 9 }, { start: 9, end: 17 }], 17, LIMITS);
+    expect(windows).toEqual([{ start: 0, end: 10 }, { start: 9, end: 17 }]);
   });
 
-  it('refuses a context as long as a window, which would never advance', () => {
-    expect(() => planWindows(20, 20, { first: 10, capacity: 4, context: 4 })).toThrow(/context/);
-  });
+  const passages = fc
+    .array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 12 })
+    .chain((lengths) => fc.tuple(fc.constant(lengths), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 })));
 
-  it('reads every token up to the last sentence in some window, none longer than allowed or past the text', () => {
+  it('holds every sentence (or as much of one as a window can) in some window, never past the text', () => {
     fc.assert(
-      fc.property(texts, fc.integer({ min: 0, max: 200 }), ({ total, ...limits }, needed) => {
-        const windows = planWindows(needed, total, limits);
+      fc.property(passages, ([lengths, before, gap]) => {
+        const sentences: TokenRange[] = [];
+        let position = before;
+        for (const length of lengths) {
+          sentences.push({ start: position, end: position + length });
+          position += length + gap;
+        }
+        const total = position;
+        const limits = { first: 20, capacity: 16, context: 4 };
+        const windows = planWindows(sentences, total, limits);
         expect(windows[0]).toEqual({ start: 0, end: Math.min(total, limits.first) });
-        for (const [i, w] of windows.slice(1).entries()) {
+        for (const w of windows.slice(1)) {
           expect(w.end - w.start).toBeLessThanOrEqual(limits.capacity);
           expect(w.end).toBeLessThanOrEqual(total);
-          expect(w.start).toBe(windows[i]!.end - limits.context);
-          expect(w.end).toBeGreaterThan(windows[i]!.end);
+          expect(w.end).toBeGreaterThan(w.start);
         }
-        // The last window reaches the last sentence's end, and no window but the last stops short of it.
-        expect(windows.at(-1)!.end).toBeGreaterThanOrEqual(Math.min(total, needed));
-        for (const w of windows.slice(0, -1)) expect(w.end).toBeLessThan(Math.min(total, needed));
+        for (const s of sentences) {
+          const w = windows[chooseWindow(s, windows)]!;
+          const held = Math.min(s.end, w.end) - Math.max(s.start, w.start);
+          expect(held).toBeGreaterThanOrEqual(Math.min(s.end - s.start, limits.capacity));
+        }
       }),
     );
   });
 });
 
-describe('ownedRanges', () => {
-  it('splits each overlap at its middle', () => {
+describe('chooseWindow', () => {
+  it('takes the window that holds all of a sentence over one that cuts it', () => {
+    expect(chooseWindow({ start: 8, end: 12 }, [{ start: 0, end: 10 }, { start: 6, end: 14 }])).toBe(1);
+  });
+
+  it('takes, among windows that hold it, the one with the most context on both sides', () => {
     const windows = [
       { start: 0, end: 10 },
-      { start: 6, end: 16 },
-      { start: 12, end: 20 },
+      { start: 4, end: 12 },
     ];
-    expect(ownedRanges(windows)).toEqual([
-      { start: 0, end: 8 },
-      { start: 8, end: 14 },
-      { start: 14, end: 20 },
-    ]);
-  });
-
-  it('gives every token of the windows exactly once, from a window that holds it', () => {
-    fc.assert(
-      fc.property(texts, ({ total, ...limits }) => {
-        const windows = planWindows(total, total, limits);
-        const owned = ownedRanges(windows);
-        let next = 0;
-        owned.forEach((range, i) => {
-          expect(range.start).toBe(next);
-          expect(range.start).toBeGreaterThanOrEqual(windows[i]!.start);
-          expect(range.end).toBeLessThanOrEqual(windows[i]!.end);
-          next = range.end;
-        });
-        expect(next).toBe(windows.at(-1)!.end);
-      }),
-    );
+    // Tokens 6–9 sit 1 token from the first window's end, and 2 and 3 tokens from the second's edges.
+    expect(chooseWindow({ start: 6, end: 9 }, windows)).toBe(1);
+    // Tokens 2–5 only the first window holds.
+    expect(chooseWindow({ start: 2, end: 5 }, windows)).toBe(0);
   });
 });
 
-describe('addRows', () => {
-  it('adds the rows of a token range into a sum', () => {
+describe('meanRows', () => {
+  it('averages the rows of a token range', () => {
     // 3 tokens × 2 dimensions
     const hidden = Float32Array.from([1, 2, 3, 4, 5, 10]);
-    const sum = Float32Array.from([1, 1]);
-    addRows(sum, hidden, 1, 3, 2);
-    expect(Array.from(sum)).toEqual([9, 15]);
-    addRows(sum, hidden, 2, 2, 2);
-    expect(Array.from(sum)).toEqual([9, 15]);
+    expect(Array.from(meanRows(hidden, 1, 3, 2))).toEqual([4, 7]);
+    expect(Array.from(meanRows(hidden, 0, 1, 2))).toEqual([1, 2]);
+  });
+
+  it('is zero for an empty range', () => {
+    expect(Array.from(meanRows(Float32Array.from([1, 2]), 1, 1, 2))).toEqual([0, 0]);
   });
 });
