@@ -280,7 +280,7 @@ async function buildEmbeddingSection(ctx: BenchContext, config: EngineConfig, re
     tables: [{ title: `Papers per second, passage and sentence vectors: ${what}`, columns: ['setting', 'papers/s median', 'p25–p75', 'min cosine of paper vectors vs before'], rows }],
     notes: [
       `${what[0]!.toUpperCase()}${what.slice(1)}, each with its passage (title + abstract) and its ${passages.reduce((n, p) => n + p.sentences.length, 0)} sentences in all; batch 1 throughout, so no vector depends on a batch-mate.`,
-      'Late chunking runs each passage once (a passage past the model length in windows that tile it, each token read once) and pools every sentence from its tokens: the paper vectors are those of before, exactly (last column, q8); the fp32 paper vectors differ as fp32 weights do.',
+      'Late chunking runs each passage once (a passage past the model length in later windows, each starting 64 tokens before the first sentence the window before it cut off) and pools every sentence from its tokens: the paper vectors are those of before, exactly (last column, q8); the fp32 paper vectors differ as fp32 weights do.',
       `Worker threads each hold a model on one onnxruntime thread; "1 thread of work" is the calling thread with onnxruntime threads ${threadLabel(config.threads)}.`,
     ],
   };
