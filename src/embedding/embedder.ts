@@ -2,7 +2,7 @@ import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTr
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../text/sentences.js';
-import { chooseWindow, meanRows, pieceBounds, planWindows, sentenceRanges, type TokenRange } from './late-chunking.js';
+import { meanRows, planPassage, type PassagePlan, type Specials } from './late-chunking.js';
 import { onnxFileName, type Dtype, type ModelSpec } from './models.js';
 import { normalizeInPlace, poolAndNormalize, type HiddenShape } from './pooling.js';
 import { ModelUnavailableError } from '../errors.js';
@@ -60,22 +60,6 @@ export interface EmbedderOptions {
 
 const HUB_TIMEOUT_MS = 15_000;
 
-/** Tokens of what precedes a sentence that a later window (past the model's length) starts with. */
-const WINDOW_CONTEXT_TOKENS = 64;
-
-/** The special tokens a tokenizer puts around a single text ([CLS] … [SEP] for BERT). */
-interface Specials {
-  lead: number[];
-  tail: number[];
-}
-
-function specialsOf(tokenizer: PreTrainedTokenizer): Specials {
-  const plain = tokenizer.encode('probe', { add_special_tokens: false });
-  const framed = tokenizer.encode('probe', { add_special_tokens: true });
-  const at = framed.findIndex((_, i) => plain.every((id, j) => framed[i + j] === id));
-  return { lead: framed.slice(0, at), tail: framed.slice(at + plain.length) };
-}
-
 /** One model input of a late-chunked passage: a window of its content tokens, framed by special tokens. */
 interface WindowJob {
   passage: number;
@@ -83,17 +67,13 @@ interface WindowJob {
   ids: number[];
 }
 
-/** What embedWithSentences works out for a passage before any model run. */
-interface ChunkedPassage {
-  windows: TokenRange[];
-  sentences: TokenRange[];
-  /** The window each sentence is pooled from. */
-  pooledFrom: number[];
-  /** The content tokens, the sentences cut apart, equal the passage's own tokenization. */
-  exact: boolean;
+/** The special tokens the tokenizer frames a single text with. */
+export function specialsOf(tokenizer: PreTrainedTokenizer): Specials {
+  const plain = tokenizer.encode('probe', { add_special_tokens: false });
+  const framed = tokenizer.encode('probe', { add_special_tokens: true });
+  const at = framed.findIndex((_, i) => plain.every((id, j) => framed[i + j] === id));
+  return { lead: framed.slice(0, at), tail: framed.slice(at + plain.length) };
 }
-
-const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /** Points transformers.js at our folders; returns the set of files it ends up fetching from the hub. */
 function configureTransformers(options: EmbedderOptions): Set<string> {
@@ -203,28 +183,14 @@ export class TransformersEmbedder implements Embedder {
     signal?: AbortSignal,
   ): Promise<PassageVectors[]> {
     const { passagePrefix: prefix, maxTokens, pooling } = this.options.spec;
-    const { lead, tail } = this.specials;
-    const capacity = maxTokens - lead.length - tail.length;
+    const { lead } = this.specials;
+    const encode = (text: string) => this.tokenizer.encode(text, { add_special_tokens: false });
     const jobs: WindowJob[] = [];
-    const chunked = passages.map((p, passage): ChunkedPassage => {
-      const text = prefix + p.text;
+    const chunked = passages.map((p, passage): PassagePlan => {
       const spans = p.sentences.map((s) => ({ start: s.start + prefix.length, end: s.end + prefix.length }));
-      // The tokenizer gives no character offsets, so each sentence is tokenized on its own; for a
-      // WordPiece tokenizer the pieces, cut at whitespace, join up to the whole text's tokens.
-      const bounds = pieceBounds(text.length, spans);
-      const pieces = bounds.slice(1).map((end, i) => this.tokenizer.encode(text.slice(bounds[i], end), { add_special_tokens: false }));
-      const ids = pieces.flat();
-      const sentences = sentenceRanges(pieces.map((piece) => piece.length));
-      // The first window is the passage exactly as embedPassages reads it: the tokenizer cuts the
-      // framed tokens at the model's length, so a long passage's first window has no closing token.
-      const framed = [...lead, ...ids, ...tail];
-      const first = framed.length <= maxTokens ? ids.length : maxTokens - lead.length;
-      const windows = planWindows(sentences, ids.length, { first, capacity, context: WINDOW_CONTEXT_TOKENS });
-      windows.forEach((w, window) =>
-        jobs.push({ passage, window, ids: window === 0 ? framed.slice(0, maxTokens) : [...lead, ...ids.slice(w.start, w.end), ...tail] }),
-      );
-      const exact = sameIds(ids, this.tokenizer.encode(text, { add_special_tokens: false }));
-      return { windows, sentences, pooledFrom: sentences.map((s) => chooseWindow(s, windows)), exact };
+      const plan = planPassage(prefix + p.text, spans, encode, this.specials, maxTokens);
+      plan.inputs.forEach((ids, window) => jobs.push({ passage, window, ids }));
+      return plan;
     });
     const results = passages.map((p): PassageVectors => ({ passage: new Float32Array(0), sentences: new Array(p.sentences.length) }));
     // Batches of similar length waste little work on padding.

@@ -97,6 +97,56 @@ export function chooseWindow(sentence: TokenRange, windows: readonly TokenRange[
   return best;
 }
 
+/** Tokens of what precedes a sentence that a later window (past the model's length) starts with. */
+export const WINDOW_CONTEXT_TOKENS = 64;
+
+/** The special tokens a tokenizer puts around a single text ([CLS] … [SEP] for BERT). */
+export interface Specials {
+  lead: number[];
+  tail: number[];
+}
+
+/** What a passage's late chunking works out before any model run. */
+export interface PassagePlan {
+  /** The model input of each window: its content tokens, framed by special tokens. */
+  inputs: number[][];
+  windows: TokenRange[];
+  sentences: TokenRange[];
+  /** The window each sentence is pooled from. */
+  pooledFrom: number[];
+  /** The content tokens, the sentences cut apart, equal the passage's own tokenization. */
+  exact: boolean;
+}
+
+const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+/**
+ * Plans a passage's windows and sentence ranges. `encode` tokenizes without special tokens. The
+ * tokenizer gives no character offsets, so each sentence is tokenized on its own; for a WordPiece
+ * tokenizer the pieces, cut at whitespace, join up to the whole text's tokens (`exact` says whether
+ * they did).
+ */
+export function planPassage(text: string, spans: readonly Span[], encode: (text: string) => number[], specials: Specials, maxTokens: number): PassagePlan {
+  const { lead, tail } = specials;
+  const bounds = pieceBounds(text.length, spans);
+  const pieces = bounds.slice(1).map((end, i) => encode(text.slice(bounds[i], end)));
+  const ids = pieces.flat();
+  const sentences = sentenceRanges(pieces.map((piece) => piece.length));
+  // The first window is the passage exactly as a plain embedding reads it: the tokenizer cuts the
+  // framed tokens at the model's length, so a long passage's first window has no closing token.
+  const framed = [...lead, ...ids, ...tail];
+  const first = framed.length <= maxTokens ? ids.length : maxTokens - lead.length;
+  const capacity = maxTokens - lead.length - tail.length;
+  const windows = planWindows(sentences, ids.length, { first, capacity, context: WINDOW_CONTEXT_TOKENS });
+  return {
+    inputs: windows.map((w, window) => (window === 0 ? framed.slice(0, maxTokens) : [...lead, ...ids.slice(w.start, w.end), ...tail])),
+    windows,
+    sentences,
+    pooledFrom: sentences.map((s) => chooseWindow(s, windows)),
+    exact: sameIds(ids, encode(text)),
+  };
+}
+
 /** The mean of rows [from, to) of a [rows × dimension] block, not normalized; zero when the range is empty. */
 export function meanRows(hidden: Float32Array, from: number, to: number, dimension: number): Float32Array {
   const mean = new Float32Array(dimension);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseWindow, meanRows, pieceBounds, planWindows, sentenceRanges, type TokenRange } from '../../src/embedding/late-chunking.js';
+import { chooseWindow, meanRows, pieceBounds, planPassage, planWindows, sentenceRanges, type TokenRange } from '../../src/embedding/late-chunking.js';
 
 const LIMITS = { first: 10, capacity: 8, context: 2 };
 
@@ -85,6 +85,48 @@ describe('planWindows', () => {
         }
       }),
     );
+  });
+});
+
+describe('planPassage', () => {
+  // A word tokenizer: one id per word, so token positions are word positions.
+  const encode = (text: string) => text.split(/\s+/).filter(Boolean).map((word) => word.length);
+  const specials = { lead: [101], tail: [102] };
+
+  it('frames a passage that fits in one window, with its sentences placed among its tokens', () => {
+    const text = 'A title. one two three. four five.';
+    const plan = planPassage(text, [{ start: 9, end: 23 }, { start: 24, end: 34 }], encode, specials, 16);
+    expect(plan.inputs).toEqual([[101, ...encode(text), 102]]);
+    expect(plan.sentences).toEqual([{ start: 2, end: 5 }, { start: 5, end: 7 }]);
+    expect(plan.pooledFrom).toEqual([0, 0]);
+    expect(plan.exact).toBe(true);
+  });
+
+  it('cuts a long passage\'s first window at the model length with no closing token, and frames the later ones', () => {
+    const words = Array.from({ length: 300 }, (_, i) => `w${i}`);
+    const text = words.join(' ');
+    const spans = [0, 100, 200].map((first) => {
+      const start = words.slice(0, first).join(' ').length + (first ? 1 : 0);
+      return { start, end: start + words.slice(first, first + 100).join(' ').length };
+    });
+    const plan = planPassage(text, spans, encode, specials, 256);
+    expect(plan.inputs[0]).toHaveLength(256);
+    expect(plan.inputs[0]![0]).toBe(101);
+    expect(plan.inputs[0]!.at(-1)).not.toBe(102);
+    expect(plan.inputs.length).toBeGreaterThan(1);
+    for (const input of plan.inputs.slice(1)) {
+      expect(input[0]).toBe(101);
+      expect(input.at(-1)).toBe(102);
+      expect(input.length).toBeLessThanOrEqual(256);
+    }
+    // The third sentence starts past the first window, so it is pooled from a later one.
+    expect(plan.pooledFrom[2]).toBeGreaterThan(0);
+  });
+
+  it('says when the sentence cuts tokenize differently from the whole text', () => {
+    // Cutting "ab" in the middle yields two tokens where the whole text has one.
+    const plan = planPassage('ab cd', [{ start: 1, end: 5 }], encode, specials, 16);
+    expect(plan.exact).toBe(false);
   });
 });
 
