@@ -12,8 +12,8 @@ import { loadEngineConfig } from '../../src/config.js';
 import { specialsOf } from '../../src/embedding/embedder.js';
 import { planPassage } from '../../src/embedding/late-chunking.js';
 import { readHfDays } from '../../src/eval/hf-set.js';
-import { paperPassage } from '../../src/papers/paper.js';
-import { splitSentences } from '../../src/text/sentences.js';
+import { passageWithSentences } from '../../src/index/build.js';
+import { preparePaper } from '../../src/index/build-plan.js';
 
 const root = resolve(new URL('../../', import.meta.url).pathname);
 const { values } = parseArgs({ options: { sources: { type: 'string', default: join(root, '../shared/realworld/hf-days') } } });
@@ -26,10 +26,7 @@ const specials = specialsOf(tokenizer);
 
 const total = { papers: 0, longer: 0, firstTokens: 0, laterTokens: 0, firstSquares: 0, laterSquares: 0 };
 for (const paper of readHfDays(values.sources)) {
-  const text = model.passagePrefix + paperPassage(paper);
-  const offset = text.length - paper.abstract.length;
-  const spans = splitSentences(paper.abstract).map((s) => ({ start: s.start + offset, end: s.end + offset }));
-  const { inputs } = planPassage(text, spans, encode, specials, model.maxTokens);
+  const { inputs } = planPassage(passageWithSentences(preparePaper(paper)), model.passagePrefix, encode, specials, model.maxTokens);
   total.papers++;
   if (inputs.length > 1) total.longer++;
   inputs.forEach((input, window) => {

@@ -5,7 +5,8 @@ import { loadEngineConfig, type EngineConfig } from '../../src/config.js';
 import { isModelProvisioned, TransformersEmbedder, type Embedder, type PassageWithSentences } from '../../src/embedding/embedder.js';
 import { ThreadedEmbedder } from '../../src/embedding/threaded-embedder.js';
 import { paperPassage, type Paper } from '../../src/papers/paper.js';
-import { splitSentences } from '../../src/text/sentences.js';
+import { passageWithSentences } from '../../src/index/build.js';
+import { preparePaper } from '../../src/index/build-plan.js';
 import { loadSources } from '../../src/papers/sources.js';
 import { readHfDays } from '../../src/eval/hf-set.js';
 import { percentile } from '../../src/util/percentile.js';
@@ -199,11 +200,7 @@ interface BuildSetting {
   perSentence?: boolean;
 }
 
-function withSentences(paper: Paper): PassageWithSentences {
-  const text = paperPassage(paper);
-  const offset = text.length - paper.abstract.length;
-  return { text, sentences: splitSentences(paper.abstract).map((s) => ({ start: s.start + offset, end: s.end + offset })) };
-}
+const withSentences = (paper: Paper): PassageWithSentences => passageWithSentences(preparePaper(paper));
 
 async function embedAsBuild(embedder: Embedder, passages: readonly PassageWithSentences[], perSentence: boolean): Promise<Float32Array[]> {
   if (!perSentence) return (await embedder.embedWithSentences(passages)).map((v) => v.passage);

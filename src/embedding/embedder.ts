@@ -187,8 +187,7 @@ export class TransformersEmbedder implements Embedder {
     const encode = (text: string) => this.tokenizer.encode(text, { add_special_tokens: false });
     const jobs: WindowJob[] = [];
     const chunked = passages.map((p, passage): PassagePlan => {
-      const spans = p.sentences.map((s) => ({ start: s.start + prefix.length, end: s.end + prefix.length }));
-      const plan = planPassage(prefix + p.text, spans, encode, this.specials, maxTokens);
+      const plan = planPassage(p, prefix, encode, this.specials, maxTokens);
       plan.inputs.forEach((ids, window) => jobs.push({ passage, window, ids }));
       return plan;
     });

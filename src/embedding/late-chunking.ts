@@ -98,7 +98,7 @@ export function chooseWindow(sentence: TokenRange, windows: readonly TokenRange[
 }
 
 /** Tokens of what precedes a sentence that a later window (past the model's length) starts with. */
-export const WINDOW_CONTEXT_TOKENS = 64;
+const WINDOW_CONTEXT_TOKENS = 64;
 
 /** The special tokens a tokenizer puts around a single text ([CLS] … [SEP] for BERT). */
 export interface Specials {
@@ -121,13 +121,22 @@ export interface PassagePlan {
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /**
- * Plans a passage's windows and sentence ranges. `encode` tokenizes without special tokens. The
- * tokenizer gives no character offsets, so each sentence is tokenized on its own; for a WordPiece
- * tokenizer the pieces, cut at whitespace, join up to the whole text's tokens (`exact` says whether
- * they did).
+ * Plans the windows and sentence ranges of a passage read with `prefix` before it (the model's
+ * passage prefix; its sentences are offsets into the passage alone). `encode` tokenizes without
+ * special tokens. The tokenizer gives no character offsets, so each sentence is tokenized on its
+ * own; for a WordPiece tokenizer the pieces, cut at whitespace, join up to the whole text's tokens
+ * (`exact` says whether they did).
  */
-export function planPassage(text: string, spans: readonly Span[], encode: (text: string) => number[], specials: Specials, maxTokens: number): PassagePlan {
+export function planPassage(
+  passage: { text: string; sentences: readonly Span[] },
+  prefix: string,
+  encode: (text: string) => number[],
+  specials: Specials,
+  maxTokens: number,
+): PassagePlan {
   const { lead, tail } = specials;
+  const text = prefix + passage.text;
+  const spans = passage.sentences.map((s) => ({ start: s.start + prefix.length, end: s.end + prefix.length }));
   const bounds = pieceBounds(text.length, spans);
   const pieces = bounds.slice(1).map((end, i) => encode(text.slice(bounds[i], end)));
   const ids = pieces.flat();

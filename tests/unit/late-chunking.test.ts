@@ -95,7 +95,7 @@ describe('planPassage', () => {
 
   it('frames a passage that fits in one window, with its sentences placed among its tokens', () => {
     const text = 'A title. one two three. four five.';
-    const plan = planPassage(text, [{ start: 9, end: 23 }, { start: 24, end: 34 }], encode, specials, 16);
+    const plan = planPassage({ text, sentences: [{ start: 9, end: 23 }, { start: 24, end: 34 }] }, '', encode, specials, 16);
     expect(plan.inputs).toEqual([[101, ...encode(text), 102]]);
     expect(plan.sentences).toEqual([{ start: 2, end: 5 }, { start: 5, end: 7 }]);
     expect(plan.pooledFrom).toEqual([0, 0]);
@@ -109,7 +109,7 @@ describe('planPassage', () => {
       const start = words.slice(0, first).join(' ').length + (first ? 1 : 0);
       return { start, end: start + words.slice(first, first + 100).join(' ').length };
     });
-    const plan = planPassage(text, spans, encode, specials, 256);
+    const plan = planPassage({ text, sentences: spans }, '', encode, specials, 256);
     expect(plan.inputs[0]).toHaveLength(256);
     expect(plan.inputs[0]![0]).toBe(101);
     expect(plan.inputs[0]!.at(-1)).not.toBe(102);
@@ -125,7 +125,7 @@ describe('planPassage', () => {
 
   it('says when the sentence cuts tokenize differently from the whole text', () => {
     // Cutting "ab" in the middle yields two tokens where the whole text has one.
-    const plan = planPassage('ab cd', [{ start: 1, end: 5 }], encode, specials, 16);
+    const plan = planPassage({ text: 'ab cd', sentences: [{ start: 1, end: 5 }] }, '', encode, specials, 16);
     expect(plan.exact).toBe(false);
   });
 });
