@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import type { EngineConfig } from '../../src/config.js';
 import { sourcePaths } from '../../src/engine/build-from-sources.js';
 import { IndexLoadError } from '../../src/errors.js';
 import { indexDirIn, readManifest } from '../../src/index/generation.js';
+import type { Manifest } from '../../src/index/manifest.js';
 import { sourcesStamp } from '../../src/papers/sources.js';
 import { readNonBlankLines, readQuestions } from '../../src/eval/metrics.js';
 import { benchConfig, loadSeed, writeCorpus, type SeedPaper } from './synthetic.js';
@@ -101,7 +102,19 @@ export async function corpus(ctx: BenchContext, size: number): Promise<Corpus> {
   }
   const indexDir = indexDirIn(config.dataDir);
   const manifest = readManifest(indexDir);
-  return { size, dir, config, build, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
+  return { size, dir, config, build, indexBytes: graphBytes(manifest) };
+}
+
+/** Bytes of a generation's graph segments. */
+function graphBytes(manifest: Manifest): number {
+  return manifest.segments.graphs.reduce((sum, entry) => sum + entry.bytes, 0);
+}
+
+/** The one graph file of a stored corpus, which a full build wrote (a reload's segments are put back after each section). */
+export function storedGraphFile(indexDir: string, manifest: Manifest): string {
+  const [graph, ...more] = manifest.segments.graphs;
+  if (!graph || more.length) throw new Error(`${indexDir} has ${manifest.segments.graphs.length} graph segments; a stored corpus has the one of its full build`);
+  return join(indexDir, manifest.generation, graph.name);
 }
 
 /** Whether the stored corpus of `size` papers has a measured build already (so nothing need be guessed about one). */
@@ -176,5 +189,5 @@ export async function seedCorpus(ctx: BenchContext): Promise<Corpus> {
   const config = benchConfig(ctx.root, join(ctx.workDir, 'seed'), join(ctx.root, 'seeds'));
   const indexDir = indexDirIn(config.dataDir);
   const manifest = readManifest(indexDir);
-  return { size: 64, dir: join(ctx.workDir, 'seed'), config, indexBytes: statSync(join(indexDir, manifest.generation, manifest.files.index.name)).size };
+  return { size: 64, dir: join(ctx.workDir, 'seed'), config, indexBytes: graphBytes(manifest) };
 }

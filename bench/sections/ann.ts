@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadEmbedder } from '../../src/engine/engine.js';
 import { indexDirIn, readCatalog, readManifest } from '../../src/index/generation.js';
-import { benchQuestions, type Corpus } from '../lib/corpora.js';
+import { benchQuestions, storedGraphFile, type Corpus } from '../lib/corpora.js';
 import { percentile } from '../../src/util/percentile.js';
 import { type SeedPaper } from '../lib/synthetic.js';
 import { prng } from '../harness/random.js';
@@ -68,8 +67,8 @@ export async function annSection(ctx: BenchContext, target: Corpus, seed: readon
   const manifest = readManifest(indexDir);
   const catalog = readCatalog(indexDir, manifest);
   const stored = new hnswlib.HierarchicalNSW('cosine', dimension);
-  await stored.readIndex(join(target.config.dataDir, 'index', manifest.generation, manifest.files.index.name));
-  // Live labels only: getPoint refuses a label marked deleted (a removed paper awaiting a rebuild).
+  await stored.readIndex(storedGraphFile(indexDir, manifest));
+  // Live labels only: a removed paper stays in the graph until a full rebuild.
   const labels = Array.from({ length: catalog.size }, (_, label) => label).filter((label) => catalog.isLive(label));
   const vectors = labels.map((label) => stored.getPoint(label));
   const queries = await queryVectors(ctx, target, seed);

@@ -56,7 +56,8 @@ export function querySection(points: readonly ScalePoint[], notRun: readonly str
       serve.warmMs === undefined ? '' : Math.round(serve.warmMs),
     ];
   });
-  const at = points.find((p) => p.size === 100_000) ?? points.at(-1)!;
+  const at = points.find((p) => p.size === 100_000) ?? points.at(-1);
+  if (!at) return { id: 'query', title: 'Query latency (engine ask)', figures: [], notes: [...notRun], skipped: 'no corpus could be built and served' };
   const samples = at.serve.samples;
   const label = at.size === 100_000 ? 'at 100k' : `at ${at.size} (largest run)`;
   return {

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { indexDirIn, readCatalog, readManifest } from '../../src/index/generation.js';
 import { percentile } from '../../src/util/percentile.js';
-import type { Corpus } from '../lib/corpora.js';
+import { storedGraphFile, type Corpus } from '../lib/corpora.js';
 import type { SeedPaper } from '../lib/synthetic.js';
 import type { BenchContext, Figure, Section } from '../lib/types.js';
 import { queryVectors, recallAtK } from './ann.js';
@@ -28,7 +27,7 @@ export async function storedRecall(ctx: BenchContext, target: Corpus, seed: read
   const manifest = readManifest(indexDir);
   const catalog = readCatalog(indexDir, manifest);
   const graph = new hnswlib.HierarchicalNSW('cosine', dimension);
-  await graph.readIndex(join(indexDir, manifest.generation, manifest.files.index.name));
+  await graph.readIndex(storedGraphFile(indexDir, manifest));
   const exact = new hnswlib.BruteforceSearch('cosine', dimension);
   exact.initIndex(manifest.count);
   for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) exact.addPoint(graph.getPoint(label), label);

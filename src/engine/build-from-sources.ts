@@ -53,7 +53,8 @@ export function sourcesChanged(config: Pick<EngineConfig, 'sourcePaths' | 'dataD
 async function liveGeneration(indexDir: string, held: IndexSnapshot | undefined, fingerprint: ModelFingerprint, efSearch: number, log: Logger): Promise<IndexSnapshot | undefined> {
   try {
     if (held && readManifest(indexDir).generation === held.manifest.generation) return held;
-    return await loadGeneration(indexDir, fingerprint, efSearch);
+    // The build never searches the generation it builds on: its graphs are read only if something does.
+    return await loadGeneration(indexDir, fingerprint, efSearch, { lazyGraphs: true });
   } catch (error) {
     if (!(error instanceof IndexLoadError)) throw error;
     if (error.problem !== 'missing') log.warn({ problem: error.problem }, `${error.message}; building the index from the sources`);
@@ -76,8 +77,6 @@ export interface BuildFromSourcesOptions {
   force?: boolean;
   /** Told of a wait for the index lock, or of the takeover of a dead owner's lock. Default: logged. */
   onLockNotice?: (notice: LockNotice) => void;
-  /** See BuildOptions.onGraphWritten. */
-  onGraphWritten?: (file: string) => void;
 }
 
 /**
@@ -90,7 +89,7 @@ export async function buildFromSources(
   fingerprint: ModelFingerprint,
   previous: IndexSnapshot | undefined,
   log: Logger,
-  { onProgress, force = false, onLockNotice, onGraphWritten }: BuildFromSourcesOptions = {},
+  { onProgress, force = false, onLockNotice }: BuildFromSourcesOptions = {},
 ): Promise<{ snapshot: IndexSnapshot; report: ReloadReport }> {
   const started = performance.now();
   const warn = (problems: readonly SourceProblem[]) => {
@@ -122,8 +121,7 @@ export async function buildFromSources(
       if (base?.manifest.sourcesStamp === stamp) return unchanged((built = base));
     }
     const sourcesStarted = performance.now();
-    // A generation not yet in hand is opened while the sources are read: its graph is read on
-    // libuv's thread pool meanwhile (a build thread's case, which is handed none).
+    // A generation not yet in hand (a build thread's case, which is handed none) is opened while the sources are read.
     const [opened, read] = await Promise.allSettled([base ? Promise.resolve(base) : open(), openSources(paths, sourceCacheDirIn(config.dataDir))]);
     if (opened.status === 'fulfilled') base = opened.value;
     if (read.status === 'rejected') throw read.reason;
@@ -152,9 +150,6 @@ export async function buildFromSources(
         hnsw: config.hnsw,
         force,
         onProgress,
-        onGraphWritten,
-        // A generation loaded here is this build's own (its graph is updated in place); the caller's serves.
-        ownsPrevious: base !== previous,
         sourcesStamp: stamp,
         sourceProblems: problems,
         sourceProblemCount: problemCount,

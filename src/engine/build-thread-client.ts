@@ -3,7 +3,6 @@ import type { EngineConfig } from '../config.js';
 import type { PassageEmbedder } from '../embedding/embedder.js';
 import { ReloadCancelledError, reviveError, serializeError, type SerializedError } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
-import { readGraphAhead, type GraphAhead } from '../index/generation.js';
 import type { ReloadReport } from './build-from-sources.js';
 import type { EmbedReply, EmbedRequest } from './parent-embedder.js';
 import { startThread } from '../util/thread.js';
@@ -11,7 +10,6 @@ import { startThread } from '../util/thread.js';
 /** The parent's side of a build thread (the thread itself is build-thread.ts). */
 export type BuildThreadMessage =
   | { type: 'progress'; progress: BuildProgress }
-  | { type: 'graph-written'; file: string }
   | { type: 'done'; generation: string; report: ReloadReport }
   | { type: 'error'; error: SerializedError }
   | EmbedRequest;
@@ -89,11 +87,9 @@ export function buildInThread(
   embedder: PassageEmbedder,
   onProgress?: (progress: BuildProgress) => void,
   signal?: AbortSignal,
-): Promise<{ generation: string; report: ReloadReport; ahead?: GraphAhead }> {
+): Promise<{ generation: string; report: ReloadReport }> {
   if (signal?.aborted) return Promise.reject(new ReloadCancelledError());
   return new Promise((resolve, reject) => {
-    // The new graph is read here while the thread checksums it and commits.
-    let ahead: GraphAhead | undefined;
     const job: BuildThreadJob = { config, force, dimension: embedder.dimension };
     const worker = threads.take();
     worker.postMessage({ type: 'build', job } satisfies BuildThreadCommand);
@@ -108,10 +104,9 @@ export function buildInThread(
     worker.on('message', (message: BuildThreadMessage) => {
       if (message.type === 'progress') onProgress?.(message.progress);
       else if (message.type === 'embed') embedFor(worker, embedder, message, stopEmbedding.signal);
-      else if (message.type === 'graph-written') ahead = readGraphAhead(message.file, embedder.dimension);
       else if (message.type === 'done') {
         settled = true;
-        resolve({ generation: message.generation, report: message.report, ahead });
+        resolve({ generation: message.generation, report: message.report });
       } else {
         settled = true;
         reject(reviveError(message.error));

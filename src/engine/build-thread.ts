@@ -26,11 +26,10 @@ async function build({ config, force, dimension }: BuildThreadJob): Promise<void
   const log = createLogger({ level: config.logLevel });
   embedder = new ParentEmbedder(post, dimension);
   try {
-    // Handed no generation, the build opens the live one itself, while it reads the sources, and
-    // updates that copy of the graph in place.
+    // Handed no generation, the build opens the live one itself while it reads the sources, without
+    // its graphs: the build only links them.
     const { snapshot, report } = await buildFromSources(config, embedder, modelFingerprint(config, dimension), undefined, log, {
       onProgress: (progress) => post({ type: 'progress', progress }),
-      onGraphWritten: (file) => post({ type: 'graph-written', file }),
       force,
     });
     post({ type: 'done', generation: snapshot.manifest.generation, report });

@@ -168,9 +168,10 @@ export class Engine {
     // The embedding threads start beside the build thread, which first reads the live index.
     this.embedder.warm();
     try {
-      const { generation, report, ahead } = await buildInThread(this.buildThreads, this.config, options.force ?? false, this.embedder, options.onProgress, signal);
+      const { generation, report } = await buildInThread(this.buildThreads, this.config, options.force ?? false, this.embedder, options.onProgress, signal);
       if (generation === previous.manifest.generation) return { snapshot: previous, report };
-      const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, previous, ahead);
+      // Only what the build added is read: the graphs and BM25 segments it linked are the live snapshot's.
+      const snapshot = await loadGeneration(indexDirIn(this.config.dataDir), this.fingerprint, this.config.hnsw.efSearch, { earlier: previous });
       return { snapshot, report };
     } finally {
       // The next reload's thread loads its modules now, while nothing waits for it.

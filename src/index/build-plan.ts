@@ -45,14 +45,10 @@ export type BuildPlan =
       labels: Uint32Array;
       /** Labels of the next generation, live or dead. */
       labelCount: number;
-      /** Papers to embed and add to the graph. */
+      /** Papers to embed and add to the graph: the last labels, in order. */
       fresh: number;
-      /** Labels live in the previous graph that are to be marked deleted there. */
-      deleted: number[];
-      /** Update the previous generation (graph and segments) in place of building a new one. */
+      /** Build on the previous generation (link its segments, add to them) in place of building a new one. */
       incremental: boolean;
-      /** False when the previous graph file can be reused as it is. */
-      graphChanged: boolean;
       /** HNSW parameters of the graph, recorded in the manifest. */
       hnsw: { m: number; efConstruction: number };
       counts: PlanCounts;
@@ -128,16 +124,16 @@ export class Planner {
     const digest = this.digest.digest('hex');
     const { previous } = this;
     if (previous && !this.force && previous.manifest.corpusDigest === digest) return { unchanged: true, digest };
-    const deleted: number[] = [];
     let deadBefore = 0;
+    let dying = 0;
     for (let label = 0; label < this.carried.length; label++) {
       if (!previous!.catalog.isLive(label)) deadBefore++;
-      else if (!this.carried[label]) deleted.push(label);
+      else if (!this.carried[label]) dying++;
     }
     // A label that dies held either a paper now gone (removed) or one whose text changed (updated, on a new label).
-    const counts = { ...this.counts, removed: deleted.length - this.counts.updated };
+    const counts = { ...this.counts, removed: dying - this.counts.updated };
     const labelCount = this.carried.length + this.fresh;
-    const incremental = Boolean(previous) && !this.force && (deadBefore + deleted.length) / Math.max(1, labelCount) <= MAX_DELETED_SHARE;
+    const incremental = Boolean(previous) && !this.force && (deadBefore + dying) / Math.max(1, labelCount) <= MAX_DELETED_SHARE;
     const decisions = Uint8Array.from(this.decisions);
     const labels = new Uint32Array(decisions.length);
     let next = incremental ? this.carried.length : 0;
@@ -154,9 +150,7 @@ export class Planner {
       labels,
       labelCount: next,
       fresh: incremental ? this.fresh : decisions.length,
-      deleted: incremental ? deleted : [],
       incremental,
-      graphChanged: !incremental || this.fresh > 0 || deleted.length > 0,
       hnsw: incremental ? previous!.manifest.hnsw : { m: hnsw.m, efConstruction: hnsw.efConstruction },
       counts,
     };

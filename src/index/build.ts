@@ -1,6 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
 import type { PassageEmbedder, PassageWithSentences } from '../embedding/embedder.js';
 import { diskFullOr } from '../errors.js';
 import type { BuildProgress } from '../format/progress.js';
@@ -10,8 +8,7 @@ import { cooperative } from '../util/cooperative.js';
 import { settleAll } from '../util/settle-all.js';
 import { Decision, Planner, preparePaper, type BuildPlan, type PlanCounts, type PreparedPaper } from './build-plan.js';
 import { sentenceKey, type EmbeddingCache } from './embedding-cache.js';
-import { describeFile } from './file-check.js';
-import { commitGeneration, FILES, linkInto, newGenerationDir, openSnapshot } from './generation.js';
+import { commitGeneration, newGenerationDir, openSnapshot } from './generation.js';
 import type { ModelFingerprint } from './manifest.js';
 import type { PaperStream } from './paper-stream.js';
 import { SegmentSet } from './segment-set.js';
@@ -37,8 +34,6 @@ export interface BuildOptions {
   /** The papers to index, which the build goes over a few times (see PaperStream). */
   papers: PaperStream;
   previous?: IndexSnapshot;
-  /** `previous` serves nobody else, so its graph may be updated in place. Default false. */
-  ownsPrevious?: boolean;
   embedder: PassageEmbedder;
   cache: EmbeddingCache;
   indexDir: string;
@@ -51,8 +46,6 @@ export interface BuildOptions {
   sourceProblems?: SourceProblem[];
   sourceProblemCount?: number;
   onProgress?: (progress: BuildProgress) => void;
-  /** Told of the new graph's file once it is written, before its checksum and the commit: a reader elsewhere may start on it. */
-  onGraphWritten?: (file: string) => void;
 }
 
 type ChangePlan = Extract<BuildPlan, { unchanged: false }>;
@@ -179,32 +172,13 @@ async function embedFresh(plan: ChangePlan, options: BuildOptions, tick: Tick, s
   return embedMissing([...missing.values()], options, signal);
 }
 
-/** The graph to add the fresh papers to: the previous one updated (in place when it is the build's own, else read again), or a new one. */
-async function openGraph(plan: ChangePlan, { previous, model, hnsw: params, ownsPrevious }: BuildOptions): Promise<HierarchicalNSW> {
-  if (!plan.graphChanged) return previous!.hnsw;
-  if (!plan.incremental) {
-    const graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
-    graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
-    return graph;
-  }
-  let graph = previous!.hnsw;
-  if (!ownsPrevious) {
-    graph = new hnswlib.HierarchicalNSW('cosine', model.dimension);
-    await graph.readIndex(join(previous!.dir, FILES.index));
-  }
-  graph.resizeIndex(Math.max(plan.labelCount, 1));
-  for (const label of plan.deleted) graph.markDelete(label);
-  return graph;
-}
-
 /**
  * Writes every file of a generation into its folder, going over the papers once: a kept paper costs
  * a catalog copy, a refreshed one a new record, a fresh one its graph node, sentence rows, postings
  * and record, all appended to new segments. The previous generation's segments are linked in.
  */
-async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Promise<HierarchicalNSW>, embedding: FreshEmbedding, options: BuildOptions, tick: Tick) {
+async function writeGeneration(plan: ChangePlan, dir: string, embedding: FreshEmbedding, options: BuildOptions, tick: Tick) {
   const { previous, onProgress } = options;
-  const graph = await graphOpening;
   const set = new SegmentSet(dir, options.model.dimension, plan, plan.incremental ? previous : undefined);
   try {
     const prior = plan.incremental ? previous!.catalog : undefined;
@@ -221,24 +195,15 @@ async function writeGeneration(plan: ChangePlan, dir: string, graphOpening: Prom
         await embedding.saved.get(prepared.contentHash);
         const paperVector = vector(options.cache, prepared.contentHash);
         const sentenceVectors = prepared.spans.map((span) => vector(options.cache, sentenceKey(prepared.contentHash, span)));
-        graph.addPoint(Array.from(paperVector), label);
-        await set.addFresh(label, prepared, sentenceVectors, pickTldrSentence(prepared.sentences, sentenceVectors, paperVector));
+        await set.addFresh(label, prepared, paperVector, sentenceVectors, pickTldrSentence(prepared.sentences, sentenceVectors, paperVector));
         if (++done % 1000 === 0) onProgress?.({ phase: 'indexing', done, total: plan.fresh });
       }
       await tick();
     }
     onProgress?.({ phase: 'saving', done: 0, total: plan.labelCount });
-    // hnswlib writes the graph on a libuv thread, and it is then read back for its checksum, while
-    // this thread finishes the segments and catalog.
-    const graphWrite = plan.graphChanged
-      ? graph.writeIndex(join(dir, FILES.index)).then(() => {
-          options.onGraphWritten?.(join(dir, FILES.index));
-          return describeFile(dir, FILES.index);
-        })
-      : Promise.resolve(linkInto(previous!.dir, dir, FILES.index)).then(() => previous!.manifest.files.index);
-    const [index, written] = await settleAll([graphWrite, set.finish()]);
+    const written = await set.finish();
     onProgress?.({ phase: 'saving', done: plan.labelCount, total: plan.labelCount });
-    return { graph, index, ...written };
+    return written;
   } catch (error) {
     set.abandon();
     throw error;
@@ -271,11 +236,8 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   };
   stagesMs.plan = stageStart - started;
 
-  // The previous graph is read from disk while the fresh papers are embedded, and each paper is
-  // written as soon as its vectors are in: the writing takes one core, so it goes on while the
-  // embedding threads share what is left, not after them.
-  const graphOpening = openGraph(plan, options);
-  graphOpening.catch(() => undefined); // awaited by writeGeneration; unheard of only when embedding fails first
+  // Each paper is written as soon as its vectors are in: the writing takes one core, so it goes on
+  // while the embedding threads share what is left, not after them.
   const stopEmbedding = new AbortController();
   const embedding = await embedFresh(plan, options, tick, stopEmbedding.signal);
   let embeddedAt = performance.now();
@@ -287,7 +249,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
 
   const { generation, dir } = newGenerationDir(indexDir);
   const progress = { ...options, onProgress: indexingAfter(embedded, options.onProgress) };
-  const written = await writeGeneration(plan, dir, graphOpening, embedding, progress, tick).catch(async (error: unknown) => {
+  const written = await writeGeneration(plan, dir, embedding, progress, tick).catch(async (error: unknown) => {
     // Nothing may still be writing to the cache once the build gives up.
     stopEmbedding.abort(error);
     await embedded.catch(() => undefined);
@@ -308,11 +270,14 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
       sourcesStamp: options.sourcesStamp,
       sourceProblems: options.sourceProblems?.slice(0, 100),
       sourceProblemCount: options.sourceProblemCount,
-      files: { index: written.index, catalog: written.catalogEntry },
+      files: { catalog: written.catalogEntry },
       segments: written.segments,
   });
   stage('commit');
-  const snapshot = await openSnapshot(indexDir, manifest, options.hnsw.efSearch, { hnsw: written.graph, catalog: written.catalog, lexical: written.lexical });
+  // Every graph is in memory already, the build's own or linked from `previous`, unless `previous`
+  // was opened without reading them (a build thread's): then they are read only if searched.
+  const graphs = new Map([...(plan.incremental ? previous!.graphs.held() : []), ...written.graphs]);
+  const snapshot = await openSnapshot(indexDir, manifest, options.hnsw.efSearch, { graphs, catalog: written.catalog, lexical: written.lexical, lazyGraphs: true });
   stage('open');
   return {
     snapshot,

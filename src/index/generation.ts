@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
+import { join } from 'node:path';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { IndexLoadError } from '../errors.js';
 import { Bm25Index, Bm25Segment } from '../search/bm25.js';
@@ -18,7 +18,7 @@ import {
   type Manifest,
   type ModelFingerprint,
 } from './manifest.js';
-import { GraphFileVectors } from './graph-file-vectors.js';
+import { GraphSet } from './graph-set.js';
 import { PaperStore } from './paper-store.js';
 import { SentenceStore } from './sentence-store.js';
 import { confineWrite } from '../util/paths.js';
@@ -27,16 +27,16 @@ import { IndexSnapshot } from './snapshot.js';
 /**
  * On disk, an index is a set of generation folders and one manifest naming the live one:
  *   index/manifest.json               written last, atomically: the switch to a new generation
- *   index/gen-…/hnsw.bin              the HNSW graph (hnswlib), written whole
  *   index/gen-…/catalog.bin           what stays in memory of each paper (see catalog.ts), written whole
  *   index/gen-…/papers-N.jsonl        paper records, one JSON line each (see paper-store.ts)
  *   index/gen-…/sentences-N.bin       sentence vectors of a range of labels (see sentence-store.ts)
  *   index/gen-…/bm25-N.bin            BM25 postings of a range of labels (see search/bm25.ts)
+ *   index/gen-…/graph-N.bin           the HNSW graph (hnswlib) of a range of labels (see graph-segments.ts)
  * The numbered files are append-only segments: a new generation hard-links the previous one's
  * segments into its own folder and writes segments only for what changed. A file is never changed
  * once written, so a crash mid-build leaves the last good generation in place.
  */
-export const FILES = { index: 'hnsw.bin', catalog: 'catalog.bin' } as const;
+export const FILES = { catalog: 'catalog.bin' } as const;
 
 /** Where a data dir keeps its index. */
 export function indexDirIn(dataDir: string): string {
@@ -92,19 +92,25 @@ export async function verifyGeneration(indexDir: string, manifest: Manifest): Pr
   return broken;
 }
 
+/** What loading a generation may take from elsewhere. */
+export interface LoadOptions {
+  /** A snapshot the caller holds: it lends the graphs and BM25 segments the two share. */
+  earlier?: IndexSnapshot;
+  /** Read the graphs on first use (see GraphSetOptions.lazy). Default false. */
+  lazyGraphs?: boolean;
+}
+
 /**
  * Loads the live generation, refusing anything that does not check out: a missing, truncated or
  * swapped file, a torn manifest, or an index built with another model (see checkFile for what the
  * check on open covers). A writer in another process may commit and sweep the generation while it
  * is being read (see removeStaleGenerations); then the manifest names a newer one, which is loaded instead.
- * `earlier`, a snapshot the caller holds, lends the BM25 segments the two share; `ahead`, a graph
- * read while its build committed, is used when it is the live generation's.
  */
-export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot, ahead?: GraphAhead): Promise<IndexSnapshot> {
+export async function loadGeneration(indexDir: string, model: ModelFingerprint, efSearch: number, options: LoadOptions = {}): Promise<IndexSnapshot> {
   for (let attempt = 1; ; attempt++) {
     const manifest = readManifest(indexDir);
     try {
-      return await loadNamed(indexDir, manifest, model, efSearch, earlier, ahead);
+      return await loadNamed(indexDir, manifest, model, efSearch, options);
     } catch (error) {
       const moved = attempt < 3 && existsSync(manifestPath(indexDir)) && readManifest(indexDir).generation !== manifest.generation;
       if (!moved) throw error;
@@ -113,58 +119,61 @@ export async function loadGeneration(indexDir: string, model: ModelFingerprint, 
 }
 
 /**
- * The BM25 segments of an earlier snapshot that a manifest lists unchanged (same file name, same
- * checksum): a generation built on it links them, so they need not be read and parsed again.
+ * What of an earlier snapshot a manifest lists unchanged (same file name, same checksum): a
+ * generation built on it links those files, so they need not be read and parsed again.
  */
-function keptLexical(earlier: IndexSnapshot | undefined, manifest: Manifest): Map<string, Bm25Segment> {
-  const kept = new Map<string, Bm25Segment>();
-  const before = new Map(earlier?.manifest.segments.lexical.map((entry) => [entry.name, entry.sha256]));
-  for (const entry of manifest.segments.lexical) {
-    const segment = earlier?.lexical.get(entry.name);
-    if (segment && before.get(entry.name) === entry.sha256) kept.set(entry.name, segment);
+function kept<T>(before: readonly FileEntry[] | undefined, now: readonly FileEntry[], parts: ReadonlyMap<string, T> | undefined): Map<string, T> {
+  const found = new Map<string, T>();
+  const sums = new Map(before?.map((entry) => [entry.name, entry.sha256]));
+  for (const entry of now) {
+    const part = parts?.get(entry.name);
+    if (part && sums.get(entry.name) === entry.sha256) found.set(entry.name, part);
   }
-  return kept;
+  return found;
 }
 
-async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number, earlier?: IndexSnapshot, ahead?: GraphAhead): Promise<IndexSnapshot> {
+async function loadNamed(indexDir: string, manifest: Manifest, model: ModelFingerprint, efSearch: number, { earlier, lazyGraphs }: LoadOptions): Promise<IndexSnapshot> {
   const mismatch = fingerprintMismatch(manifest.model, model);
   if (mismatch) throw new IndexLoadError('mismatch', `the index was built with another model setup (${mismatch})`);
   const dir = join(indexDir, manifest.generation);
   for (const entry of generationFiles(manifest)) checkFile(dir, entry);
-  // A graph read ahead is of use only if it is this generation's (its files just passed the check); else, or if that read failed, it is read again.
-  const hnsw = ahead?.generation === manifest.generation ? await ahead.graph.catch(() => undefined) : undefined;
-  return openSnapshot(indexDir, manifest, efSearch, { lexical: keptLexical(earlier, manifest), hnsw });
-}
-
-/** A generation's graph being read before its manifest is committed (the build thread says when it is written). */
-export interface GraphAhead {
-  generation: string;
-  graph: Promise<HierarchicalNSW>;
-}
-
-/** Starts reading a new generation's graph from `file` (…/<generation>/hnsw.bin), on libuv's thread pool. */
-export function readGraphAhead(file: string, dimension: number): GraphAhead {
-  const graph = readGraph(file, dimension);
-  graph.catch(() => {}); // a failed read is read again on load
-  return { generation: basename(dirname(file)), graph };
+  const before = earlier?.manifest.segments;
+  return openSnapshot(indexDir, manifest, efSearch, {
+    lexical: kept(before?.lexical, manifest.segments.lexical, earlier?.lexical),
+    graphs: kept(before?.graphs, manifest.segments.graphs, earlier?.graphs.held()),
+    lazyGraphs,
+  });
 }
 
 /** Parts of a generation a build already holds in memory, so opening its snapshot need not read them again. */
 export interface HeldParts {
-  hnsw?: HierarchicalNSW;
+  /** Graph segments by file name. */
+  graphs?: ReadonlyMap<string, HierarchicalNSW>;
   catalog?: Catalog;
   /** BM25 segments by file name. */
   lexical?: ReadonlyMap<string, Bm25Segment>;
+  /** See LoadOptions.lazyGraphs. */
+  lazyGraphs?: boolean;
 }
 
-/** Opens the snapshot of the generation a manifest names, checking that its graph and catalog agree with it. */
+/** Opens the snapshot of the generation a manifest names, checking that its graphs and catalog agree with it. */
 export async function openSnapshot(indexDir: string, manifest: Manifest, efSearch: number, held: HeldParts = {}): Promise<IndexSnapshot> {
   const dir = join(indexDir, manifest.generation);
-  const path = (file: FileEntry) => join(dir, file.name);
-  // The graph, the largest file, is read on libuv's thread pool while this thread reads the rest.
-  const graph = held.hnsw ? Promise.resolve(held.hnsw) : readGraph(path(manifest.files.index), manifest.model.dimension);
-  graph.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
   const catalog = held.catalog ?? readCatalog(indexDir, manifest);
+  // The graphs, the largest files, are read on libuv's thread pool while this thread reads the rest.
+  const isLive = (label: number) => catalog.isLive(label);
+  const options = { dimension: manifest.model.dimension, efSearch, isLive, held: held.graphs, lazy: held.lazyGraphs };
+  const opening = GraphSet.open(dir, manifest.segments.graphs, options);
+  try {
+    return await openParts(dir, manifest, catalog, opening, held.lexical);
+  } catch (error) {
+    void opening.then((graphs) => graphs.close(), () => {});
+    throw error;
+  }
+}
+
+async function openParts(dir: string, manifest: Manifest, catalog: Catalog, opening: Promise<GraphSet>, heldLexical: HeldParts['lexical']): Promise<IndexSnapshot> {
+  const path = (file: FileEntry) => join(dir, file.name);
   let live = 0;
   for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) live++;
   if (catalog.size !== manifest.labels || live !== manifest.count) {
@@ -173,7 +182,7 @@ export async function openSnapshot(indexDir: string, manifest: Manifest, efSearc
   const lexical = new Map<string, Bm25Segment>();
   for (const entry of manifest.segments.lexical) {
     try {
-      lexical.set(entry.name, held.lexical?.get(entry.name) ?? Bm25Segment.deserialize(readFileSync(path(entry))));
+      lexical.set(entry.name, heldLexical?.get(entry.name) ?? Bm25Segment.deserialize(readFileSync(path(entry))));
     } catch (error) {
       throw new IndexLoadError('corrupt', `${path(entry)}: ${(error as Error).message}`);
     }
@@ -184,23 +193,13 @@ export async function openSnapshot(indexDir: string, manifest: Manifest, efSearc
   let records: PaperStore | undefined;
   try {
     records = new PaperStore(dir, manifest.segments.papers, catalog);
-    const hnsw = await graph;
-    if (hnsw.getCurrentCount() !== manifest.labels) {
-      throw new IndexLoadError('corrupt', `${path(manifest.files.index)} holds ${hnsw.getCurrentCount()} vectors, the manifest ${manifest.labels}`);
-    }
-    const graphFile = GraphFileVectors.open(path(manifest.files.index), manifest.model.dimension, hnsw.getCurrentCount());
-    return new IndexSnapshot(manifest, dir, { catalog, labelById, records, hnsw, graphFile, sentences, bm25, lexical }, efSearch);
+    const graphs = await opening;
+    return new IndexSnapshot(manifest, dir, { catalog, labelById, records, graphs, sentences, bm25, lexical });
   } catch (error) {
     records?.close();
     sentences.close();
     throw error;
   }
-}
-
-async function readGraph(file: string, dimension: number): Promise<HierarchicalNSW> {
-  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-  await hnsw.readIndex(file);
-  return hnsw;
 }
 
 export function newGenerationDir(indexDir: string): { generation: string; dir: string } {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 // 4: the lexical index splits compounds at letter–digit boundaries ("CIFAR10" → cifar, 10), so older ones rebuild.
 // 5: append-only segments for papers, sentence vectors and BM25 postings; a binary catalog; fast checks on open.
-export const FORMAT_VERSION = 5;
+// 6: the HNSW graph in segments too: a reload adds a graph of what it adds instead of rewriting the whole one.
+export const FORMAT_VERSION = 6;
 
 const fileEntry = z.object({
   name: z.string().regex(/^[\w.-]+$/),
@@ -14,6 +15,9 @@ const fileEntry = z.object({
 
 /** A segment of sentence vectors or BM25 postings covers a range of labels. */
 const rangedEntry = fileEntry.extend({ firstLabel: z.number().int().nonnegative(), labels: z.number().int().nonnegative() });
+
+/** A graph segment holds the vectors of the labels of its range that were live when it was written, in label order. */
+const graphEntry = rangedEntry.extend({ vectors: z.number().int().nonnegative() });
 
 export const modelFingerprintSchema = z.object({
   id: z.string(),
@@ -46,9 +50,9 @@ export const manifestSchema = z.object({
   /** How many problems there were in all; sourceProblems holds the first of them. */
   sourceProblemCount: z.number().int().nonnegative().optional(),
   /** Files written whole for each generation. */
-  files: z.object({ index: fileEntry, catalog: fileEntry }),
+  files: z.object({ catalog: fileEntry }),
   /** Append-only segments, oldest first: a generation links those of the previous one it keeps and adds its own. */
-  segments: z.object({ papers: z.array(fileEntry), sentences: z.array(rangedEntry), lexical: z.array(rangedEntry) }),
+  segments: z.object({ papers: z.array(fileEntry), sentences: z.array(rangedEntry), lexical: z.array(rangedEntry), graphs: z.array(graphEntry) }),
   /** SHA-256 of the manifest without this field (see manifestChecksum): a torn or edited manifest is refused. */
   checksum: z.string().length(64),
 });
@@ -57,6 +61,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ModelFingerprint = z.infer<typeof modelFingerprintSchema>;
 export type FileEntry = z.infer<typeof fileEntry>;
 export type RangedEntry = z.infer<typeof rangedEntry>;
+export type GraphEntry = z.infer<typeof graphEntry>;
 export type SegmentKind = keyof Manifest['segments'];
 
 /** The checksum a manifest carries: of its JSON with every other field, in the order written. */
@@ -68,7 +73,7 @@ export function manifestChecksum(manifest: Omit<Manifest, 'checksum'>): string {
 /** Every file a generation is made of. */
 export function generationFiles(manifest: Pick<Manifest, 'files' | 'segments'>): FileEntry[] {
   const { segments } = manifest;
-  return [...Object.values(manifest.files), ...segments.papers, ...segments.sentences, ...segments.lexical];
+  return [...Object.values(manifest.files), ...segments.papers, ...segments.sentences, ...segments.lexical, ...segments.graphs];
 }
 
 /** Why a fingerprint does not match the configured model, or undefined when it does. */

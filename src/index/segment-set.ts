@@ -5,6 +5,8 @@ import type { BuildPlan, PreparedPaper } from './build-plan.js';
 import { Catalog, CatalogBuilder, recordHash, type RecordLocation } from './catalog.js';
 import { HashingWriter, type FileEntry } from './file-check.js';
 import { linkInto } from './generation.js';
+import { GraphSegmentWriter, graphsToMerge, mergeGraphs, type WrittenGraph } from './graph-segments.js';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Paper } from '../papers/paper.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest, RangedEntry } from './manifest.js';
@@ -31,6 +33,8 @@ export interface WrittenSegments {
   catalogEntry: FileEntry;
   /** BM25 segments of the generation by file name, to serve from without reading them again. */
   lexical: Map<string, Bm25Segment>;
+  /** The graph segments this build wrote, by file name, likewise. */
+  graphs: Map<string, HierarchicalNSW>;
   live: number;
 }
 
@@ -45,20 +49,22 @@ export class SegmentSet {
   private readonly names: SegmentNames;
   private readonly done: Manifest['segments'];
   private readonly lexical = new Map<string, Bm25Segment>();
+  private readonly graphs = new Map<string, HierarchicalNSW>();
   private papers?: PaperSegmentWriter;
   private ranged?: Ranged;
+  private graph?: GraphSegmentWriter;
 
   constructor(
     private readonly dir: string,
     private readonly dimension: number,
-    plan: ChangePlan,
+    private readonly plan: ChangePlan,
     base: IndexSnapshot | undefined,
   ) {
     this.names = new SegmentNames(base?.manifest);
     this.catalog = new CatalogBuilder(plan.labelCount, base?.catalog);
-    const kept = base?.manifest.segments ?? { papers: [], sentences: [], lexical: [] };
+    const kept = base?.manifest.segments ?? { papers: [], sentences: [], lexical: [], graphs: [] };
     for (const entry of Object.values(kept).flat()) linkInto(base!.dir, dir, entry.name);
-    this.done = { papers: [...kept.papers], sentences: [...kept.sentences], lexical: [...kept.lexical] };
+    this.done = { papers: [...kept.papers], sentences: [...kept.sentences], lexical: [...kept.lexical], graphs: [...kept.graphs] };
     for (const [name, segment] of base?.lexical ?? []) this.lexical.set(name, segment);
   }
 
@@ -71,9 +77,13 @@ export class SegmentSet {
     this.catalog.set(label, { id, title, ...derived, recordHash: recordHash(paper), upvotes, listings, location });
   }
 
-  /** A fresh label: its record, sentence rows and postings. Fresh labels come in ascending order. */
-  async addFresh(label: number, prepared: PreparedPaper, sentenceVectors: readonly Float32Array[], tldrSentence: number): Promise<void> {
+  /** A fresh label: its record, graph node, sentence rows and postings. Fresh labels come in ascending order. */
+  async addFresh(label: number, prepared: PreparedPaper, paperVector: Float32Array, sentenceVectors: readonly Float32Array[], tldrSentence: number): Promise<void> {
     await this.addRecord(label, prepared.paper, { contentHash: prepared.contentHash, tldrSentence });
+    // One graph for all the fresh labels, which are the plan's last: every label in a full build.
+    const firstLabel = this.plan.labelCount - this.plan.fresh;
+    this.graph ??= new GraphSegmentWriter(this.dir, this.names.take('graphs'), this.dimension, this.plan.hnsw, { firstLabel, labels: this.plan.fresh });
+    this.graph.add(label, paperVector);
     if (this.ranged && label - this.ranged.sentences.firstLabel >= SEGMENT_LABELS) await this.finishRanged();
     this.ranged ??= {
       sentences: new SentenceSegmentWriter(this.dir, this.names.take('sentences'), this.dimension, label),
@@ -87,11 +97,17 @@ export class SegmentSet {
 
   /** Closes the open segments, merges where due, writes the catalog. */
   async finish(): Promise<WrittenSegments> {
+    // hnswlib writes the graph on a libuv thread while this one finishes the other segments.
+    const graphWrite = this.graph?.finish();
+    graphWrite?.catch(() => undefined); // awaited below
+    this.graph = undefined;
     await this.finishPapers();
     await this.finishRanged();
     await this.mergeSentences();
     await this.mergeLexical();
     await this.mergePapers();
+    if (graphWrite) this.addGraph(await graphWrite);
+    await this.mergeGraphs();
     const parts = this.catalog.serialize();
     const file = new HashingWriter(this.dir, 'catalog.bin');
     for (const part of parts) file.write(part);
@@ -100,7 +116,7 @@ export class SegmentSet {
     let live = 0;
     for (let label = 0; label < catalog.size; label++) if (catalog.isLive(label)) live++;
     const lexical = new Map(this.done.lexical.map((entry) => [entry.name, this.lexical.get(entry.name)!]));
-    return { segments: this.done, catalog, catalogEntry, lexical, live };
+    return { segments: this.done, catalog, catalogEntry, lexical, graphs: this.graphs, live };
   }
 
   /** Closes what is open; the caller removes the folder. */
@@ -134,7 +150,21 @@ export class SegmentSet {
     for (const entry of entries) {
       rmSync(join(this.dir, entry.name));
       this.lexical.delete(entry.name);
+      this.graphs.delete(entry.name);
     }
+  }
+
+  private addGraph({ entry, graph }: WrittenGraph): void {
+    this.done.graphs.push(entry);
+    this.graphs.set(entry.name, graph);
+  }
+
+  private async mergeGraphs(): Promise<void> {
+    const merging = this.done.graphs.splice(this.done.graphs.length - graphsToMerge(this.done.graphs.map((e) => e.vectors)));
+    if (!merging.length) return;
+    const merged = await mergeGraphs(this.dir, merging, this.names.take('graphs'), this.dimension, (label) => this.catalog.isLive(label));
+    this.dropMerged(merging);
+    this.addGraph(merged);
   }
 
   private async mergeSentences(): Promise<void> {

@@ -5,11 +5,12 @@ import type { Manifest, SegmentKind } from './manifest.js';
  * what it adds, and links the previous generation's segments into its own folder unchanged.
  * Names carry a number that grows across generations, so a new segment never takes an old one's name.
  */
-const PATTERN = /^(papers|sentences|bm25)-(\d{8})\.(jsonl|bin)$/;
+const PATTERN = /^(papers|sentences|bm25|graph)-(\d{8})\.(jsonl|bin)$/;
 const FILE_NAMES: Record<SegmentKind, (n: string) => string> = {
   papers: (n) => `papers-${n}.jsonl`,
   sentences: (n) => `sentences-${n}.bin`,
   lexical: (n) => `bm25-${n}.bin`,
+  graphs: (n) => `graph-${n}.bin`,
 };
 
 /** Labels per segment in a full build: bounds what one segment holds in memory while it is written. */

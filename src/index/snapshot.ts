@@ -1,8 +1,7 @@
-import type { HierarchicalNSW } from 'hnswlib-node';
 import { normalizeTitle } from '../papers/paper.js';
 import type { Bm25Index, Bm25Segment } from '../search/bm25.js';
 import type { Catalog } from './catalog.js';
-import type { GraphFileVectors } from './graph-file-vectors.js';
+import type { GraphSet, Neighbour } from './graph-set.js';
 import type { LabelLookup } from './id-table.js';
 import type { IndexedPaper } from './indexed-paper.js';
 import type { Manifest } from './manifest.js';
@@ -18,21 +17,13 @@ export interface TitleEntry {
   normalized: string;
 }
 
-export interface Neighbour {
-  label: number;
-  /** Cosine similarity, -1..1. */
-  similarity: number;
-}
-
 /** What a snapshot is made of, read from its generation's files. */
 export interface SnapshotParts {
   catalog: Catalog;
   /** Every live paper's label by its id (Catalog.labelsById). */
   labelById: LabelLookup;
   records: PaperStore;
-  hnsw: HierarchicalNSW;
-  /** Vectors read from the graph's file, where its header allows (see GraphFileVectors). */
-  graphFile?: GraphFileVectors;
+  graphs: GraphSet;
   sentences: SentenceStore;
   bm25: Bm25Index;
   /** The BM25 segments bm25 reads, by file name: the next build keeps those it links. */
@@ -47,12 +38,11 @@ export class IndexSnapshot {
   readonly loadedAt = new Date();
   readonly catalog: Catalog;
   readonly labelById: LabelLookup;
-  readonly hnsw: HierarchicalNSW;
+  readonly graphs: GraphSet;
   readonly sentences: SentenceStore;
   readonly bm25: Bm25Index;
   readonly lexical: ReadonlyMap<string, Bm25Segment>;
   private readonly records: PaperStore;
-  private readonly graphFile?: GraphFileVectors;
   private titleEntries?: TitleEntry[];
   private listingIndex?: Map<string, number[]>;
   private listingJob?: Generator<void>;
@@ -61,10 +51,8 @@ export class IndexSnapshot {
     readonly manifest: Manifest,
     readonly dir: string,
     parts: SnapshotParts,
-    efSearch: number,
   ) {
-    ({ catalog: this.catalog, labelById: this.labelById, records: this.records, hnsw: this.hnsw, graphFile: this.graphFile, sentences: this.sentences, bm25: this.bm25, lexical: this.lexical } = parts);
-    this.hnsw.setEf(efSearch);
+    ({ catalog: this.catalog, labelById: this.labelById, records: this.records, graphs: this.graphs, sentences: this.sentences, bm25: this.bm25, lexical: this.lexical } = parts);
   }
 
   /** Live papers (openSnapshot checked the catalog's against the manifest's). */
@@ -136,20 +124,19 @@ export class IndexSnapshot {
   nearest(vector: Float32Array, n: number, exclude?: number): Neighbour[] {
     const k = Math.min(n + (exclude === undefined ? 0 : 1), this.count);
     if (k <= 0) return [];
-    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), k);
-    return neighbors
-      .map((label, i) => ({ label, similarity: 1 - distances[i]! }))
+    return this.graphs
+      .nearest(vector, k)
       .filter((n) => n.label !== exclude)
       .slice(0, n);
   }
 
   vector(label: number): Float32Array {
-    return this.graphFile?.vector(label) ?? Float32Array.from(this.hnsw.getPoint(label));
+    return this.graphs.vector(label);
   }
 
   close(): void {
     this.sentences.close();
     this.records.close();
-    this.graphFile?.close();
+    this.graphs.close();
   }
 }

@@ -21,6 +21,8 @@ const LOCATION = /^(line \d+|item \d+|top level|page \d+, item \d+|file)$/;
 
 const indexDir = (dataDir: string) => join(dataDir, 'index');
 const liveGeneration = (dataDir: string) => readManifest(indexDir(dataDir)).generation;
+/** The live generation's (first) graph segment's file name. */
+const liveGraph = (dataDir: string) => readManifest(indexDir(dataDir)).segments.graphs[0]!.name;
 const generations = (dataDir: string) => readdirSync(indexDir(dataDir)).filter((n) => n.startsWith('gen-')).sort();
 
 /** Every paper record in the live generation's papers segments. */
@@ -68,7 +70,8 @@ describe('a crash between writing a generation and switching the manifest', () =
 
     // The half-written generation: a truncated graph and nothing else.
     mkdirSync(join(dir, 'gen-crashed-xyz'));
-    writeFileSync(join(dir, 'gen-crashed-xyz', 'hnsw.bin'), readFileSync(join(dir, before, 'hnsw.bin')).subarray(0, 1000));
+    const graph = liveGraph(dataDir);
+    writeFileSync(join(dir, 'gen-crashed-xyz', graph), readFileSync(join(dir, before, graph)).subarray(0, 1000));
     // The temporary manifest an atomic write leaves when killed before its rename: `manifest.json.<hex>`.
     const tmpManifest = temporaryPath(manifestPath(dir));
     expect(basename(tmpManifest)).toMatch(/^manifest\.json\.[0-9a-f]+$/);
@@ -170,14 +173,14 @@ describe('lost and damaged index files', () => {
     const dataDir = seededDataDir();
     const before = liveGeneration(dataDir);
     const ids = storedPapers(dataDir).map((p) => p.id).sort();
-    truncateSync(join(indexDir(dataDir), before, 'hnsw.bin'), 1000);
+    truncateSync(join(indexDir(dataDir), before, liveGraph(dataDir)), 1000);
     rmSync(join(dataDir, 'cache'), { recursive: true, force: true });
 
     const capture = capturingLogger('info');
     const engine = await Engine.open(testConfig(dataDir), { log: capture.log });
     try {
       const warning = capture.lines().find((l) => l.level === 40 && String(l.msg).includes('building the index from the sources'));
-      expect(warning?.msg).toMatch(/hnsw\.bin has 1000 bytes/);
+      expect(warning?.msg).toMatch(/graph-\d+\.bin has 1000 bytes/);
       expect(engine.stats().lastReload).toMatchObject({ embedded: 64, fullRebuild: true, count: 64 });
       expect(await topHit(engine)).toBe(SCALING_MLPS);
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.js';
@@ -365,17 +365,24 @@ describe('reload in a build thread (as the bot reloads)', () => {
   }
 
   it('embeds for the thread with the engine\'s own model and threads: warmed once per change, never when nothing changed', async () => {
-    await withThreadEngine(async ({ engine, sources, seen }) => {
+    await withThreadEngine(async ({ engine, sources, seen, dataDir }) => {
       expect((await engine.reload()).unchanged).toBe(true);
       expect(seen).toMatchObject({ warm: 0, passages: 0 });
+      const graphFile = (dataDir: string, entry: { name: string }) => join(dataDir, 'index', readManifest(join(dataDir, 'index')).generation, entry.name);
+      const [fullGraph] = readManifest(join(dataDir, 'index')).segments.graphs;
+      const inode = statSync(graphFile(dataDir, fullGraph!)).ino;
       writeFileSync(join(sources, 'extra.jsonl'), extraPapers(5));
       const report = await engine.reload();
       expect(report).toMatchObject({ added: 5, embedded: 5, count: 69 });
       expect(seen).toMatchObject({ warm: 1, passages: 5 });
+      // The graph of the 64 is linked into the new generation as it was; the 5 have a graph of their own.
+      const graphs = readManifest(join(dataDir, 'index')).segments.graphs;
+      expect(graphs.map((g) => [g.firstLabel, g.labels, g.vectors])).toEqual([[0, 64, 64], [64, 5, 5]]);
+      expect(statSync(graphFile(dataDir, graphs[0]!)).ino).toBe(inode);
       const top = await engine.ask('widget message passing molecules', { k: 1 });
       expect(top.results[0]!.id).toMatch(/^extra-/);
       expect(top.results[0]!.summary.some((s) => s.matched)).toBe(true);
-      // The thread updates its own copy of the graph in place; the removals reach the served one.
+      // Removed papers stay in their graph segment, and are left out of every search.
       rmSync(join(sources, 'extra.jsonl'));
       expect(await engine.reload()).toMatchObject({ removed: 5, embedded: 0, count: 64 });
       const after = await engine.ask('widget message passing molecules', { k: 5 });
@@ -435,7 +442,7 @@ describe('persistence and corruption', () => {
     return join(dataDir, 'index', manifest.generation, name);
   };
   /** The live generation's first segment of a kind. */
-  const liveSegment = (dataDir: string, kind: 'papers' | 'sentences' | 'lexical') => liveFile(dataDir, readManifest(join(dataDir, 'index')).segments[kind][0]!.name);
+  const liveSegment = (dataDir: string, kind: 'papers' | 'sentences' | 'lexical' | 'graphs') => liveFile(dataDir, readManifest(join(dataDir, 'index')).segments[kind][0]!.name);
 
   it('loads an unchanged index without embedding anything', async () => {
     const dataDir = seededDataDir();
@@ -446,7 +453,7 @@ describe('persistence and corruption', () => {
   });
 
   it.each([
-    ['a truncated HNSW file', (d: string) => truncateSync(liveFile(d, 'hnsw.bin'), 1000)],
+    ['a truncated HNSW graph segment', (d: string) => truncateSync(liveSegment(d, 'graphs'), 1000)],
     ['a papers segment grown by a byte', (d: string) => appendFileSync(liveSegment(d, 'papers'), ' ')],
     ['a corrupt manifest', (d: string) => writeFileSync(join(d, 'index', 'manifest.json'), '{"formatVersion": 1, "gen')],
     ['a missing sentence segment', (d: string) => rmSync(liveSegment(d, 'sentences'))],
@@ -492,7 +499,7 @@ describe('persistence and corruption', () => {
     const indexDir = join(dataDir, 'index');
     // A folder left by a build that crashed, and two reloads that each write a new generation.
     mkdirSync(join(indexDir, 'gen-leftover-abc123'));
-    writeFileSync(join(indexDir, 'gen-leftover-abc123', 'hnsw.bin'), 'half a graph');
+    writeFileSync(join(indexDir, 'gen-leftover-abc123', 'graph-00000001.bin'), 'half a graph');
     const sources = tempDir();
     const engine = await Engine.open(testConfig(dataDir, { PAPERSCOUT_SOURCES: `${SEEDS},${sources}` }), { log: quietLogger() });
     const seen = new Set([engine.generation]);

@@ -41,6 +41,7 @@ describe('append-only segments', () => {
     try {
       const reloads = MAX_SEGMENTS + 3;
       let merged = false;
+      let largestReloadGraph = 0;
       for (let n = 1; n <= reloads; n++) {
         writeFileSync(join(sources, `widget-${n}.jsonl`), widget(n));
         if (n === 4) rmSync(join(sources, 'widget-2.jsonl')); // a removed paper: a dead label in an old segment
@@ -50,8 +51,15 @@ describe('append-only segments', () => {
         const { segments } = readManifest(join(dataDir, 'index'));
         for (const kind of ['papers', 'sentences', 'lexical'] as const) expect(segments[kind].length, kind).toBeLessThanOrEqual(MAX_SEGMENTS + 1);
         if (segments.sentences.length < n + 1) merged = true;
+        // Graphs merge as a binary counter does: a few segments, the full build's first and untouched.
+        expect(segments.graphs.length).toBeLessThanOrEqual(4);
+        expect(segments.graphs[0]).toMatchObject({ firstLabel: 0, labels: 64, vectors: 64 });
+        const last = segments.graphs.at(-1)!;
+        expect(last.firstLabel + last.labels).toBe(64 + n);
+        largestReloadGraph = Math.max(largestReloadGraph, ...segments.graphs.slice(1).map((g) => g.labels));
       }
       expect(merged, 'the sentence segments were merged at least once').toBe(true);
+      expect(largestReloadGraph, 'reloads\' graphs were merged at least once').toBeGreaterThan(1);
       const manifest = readManifest(join(dataDir, 'index'));
       expect(await verifyGeneration(join(dataDir, 'index'), manifest)).toEqual([]);
       expect(engine.stats().papers).toBe(64 + reloads - 1);
@@ -62,6 +70,7 @@ describe('append-only segments', () => {
       const rebuilt = await engine.reload({ force: true });
       expect(rebuilt).toMatchObject({ fullRebuild: true, embedded: 0 });
       expect(readManifest(join(dataDir, 'index')).segments.sentences).toHaveLength(1);
+      expect(readManifest(join(dataDir, 'index')).segments.graphs).toHaveLength(1);
       expect(await answers(engine)).toEqual(incremental);
     } finally {
       await engine.close();

@@ -42,7 +42,7 @@ describe('GraphFileVectors', () => {
     vectors.close();
   });
 
-  it('says a label is not where it looks when its record holds another label', async () => {
+  it('finds a label out of its place by search, and never gives another label’s vector', async () => {
     const graph = new hnswlib.HierarchicalNSW('cosine', DIMENSION);
     graph.initIndex({ maxElements: 10, m: 8, efConstruction: 50 });
     // Labels given out of order: label 5 sits in record 0.
@@ -50,9 +50,10 @@ describe('GraphFileVectors', () => {
     const path = join(dir, 'shuffled.bin');
     await graph.writeIndex(path);
     const vectors = GraphFileVectors.open(path, DIMENSION, 3)!;
-    expect(vectors.vector(0)).toBeUndefined(); // record 0 holds label 5
-    expect(vectors.vector(1)).toBeUndefined(); // record 1 holds label 0
-    expect(vectors.vector(5)).toBeUndefined(); // past the records: getPoint's to find
+    for (const label of [5, 0, 1]) expect(Array.from(vectors.vector(label)!), `label ${label}`).toEqual(Array.from(Float32Array.from(graph.getPoint(label))));
+    expect(vectors.vector(2)).toBeUndefined();
+    expect(vectors.vector(7)).toBeUndefined();
+    expect([...vectors.records()].map((r) => r.label)).toEqual([5, 0, 1]);
     vectors.close();
   });
 
