@@ -28,12 +28,13 @@ export async function indexStatus(config: EngineConfig): Promise<IndexStatus> {
     return { ok: false, verified: false, lines: [`Index: ${error.message}.`, hint] };
   }
   const broken = await verifyGeneration(indexDir, manifest);
+  const graphs = manifest.segments.graphs.length;
   const upToDate = corpusDigest((await loadSources(sourcePaths(config))).papers) === manifest.corpusDigest;
   const lines = [
     `Index ${manifest.generation} in ${indexDir}`,
     `  papers: ${manifest.count}`,
     `  model: ${manifest.model.id} (${manifest.model.dimension}-d, ${manifest.model.dtype}, ${manifest.model.pooling} pooling)`,
-    `  HNSW: M=${manifest.hnsw.m}, efConstruction=${manifest.hnsw.efConstruction}, ${manifest.labels} labels`,
+    `  HNSW: M=${manifest.hnsw.m}, efConstruction=${manifest.hnsw.efConstruction}, ${manifest.labels} labels in ${graphs} graph segment${graphs === 1 ? '' : 's'}`,
     `  built: ${manifest.createdAt}`,
     `  files: ${broken.length ? `CORRUPT (${broken.join(', ')}); it will be rebuilt on the next start` : 'verified against their checksums'}`,
     `  sources: ${upToDate ? 'unchanged since the build' : 'changed since the build; run `paperscout index build`'}`,

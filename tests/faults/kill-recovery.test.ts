@@ -152,7 +152,8 @@ describe('kill -9 at seeded points', () => {
 
   it(`paperscout ingest that merges segments, killed at ${POINTS} seeded points, is recovered by running it again`, async () => {
     // The fixture after MAX_SEGMENTS small ingests: the next one takes the small segments past the
-    // bound, so its reload merges them (rewriting records, sentence rows and postings) as it commits.
+    // bound, so its reload merges them (rewriting records, sentence rows and postings) as it commits,
+    // and merges the small graphs of those ingests with its own (graphsToMerge).
     const segmented = copyOf(fixture);
     mkdirSync(join(segmented, 'ingested'), { recursive: true });
     const engine = await Engine.open(testConfig(segmented, env), { log: quietLogger() });
@@ -169,6 +170,9 @@ describe('kill -9 at seeded points', () => {
     const merged = copyOf(segmented);
     expect((await runCli(['ingest', '--allow-outside', ingestFile], { dataDir: merged, env, timeoutMs: RECOVERY_TIMEOUT_MS })).code).toBe(0);
     expect(readManifest(join(merged, 'index')).segments.sentences.length, 'the ingest merged the small segments').toBeLessThan(before);
+    const graphs = readManifest(join(merged, 'index')).segments.graphs;
+    expect(graphs, 'the full build\'s graph and one merged of every ingest since').toHaveLength(2);
+    expect(graphs[1]!.vectors).toBe(MAX_SEGMENTS + INGESTED);
     await killAndRecover(scenario, 13, segmented);
   }, 1_500_000);
 

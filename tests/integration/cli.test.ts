@@ -63,6 +63,7 @@ describe('paperscout CLI', () => {
     const run = await cli(['index', 'status']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('papers: 64');
+    expect(run.stdout).toContain('64 labels in 1 graph segment\n');
     expect(run.stdout).toContain('verified against their checksums');
     expect(run.stdout).toContain('unchanged since the build');
   });
