@@ -4,7 +4,8 @@
  * Each build is timed-build.ts (Engine.open with `<checkout>/dist`) in a fresh data folder (so no
  * vector comes from an embedding cache), under /usr/bin/time for wall and CPU seconds. The checkouts must be
  * compiled (`npx tsc -p .` in each). `--days n` builds the first n files of the sources folder only.
- * Prints one JSON line per build, then the ratio of the mean wall times.
+ * Prints one JSON line per build (with its time by stage, where the checkout reports it), then the
+ * ratio of the mean wall times.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -38,7 +39,7 @@ function sourcesDir(): string {
 
 const sources = sourcesDir();
 const extraEnv = Object.fromEntries(values.env.map((pair) => pair.split('=', 2) as [string, string]));
-const runs: { checkout: string; wallS: number; cpuS: number; buildS: number; papers: number; papersPerS: number }[] = [];
+const runs: { checkout: string; wallS: number; cpuS: number; buildS: number; papers: number; papersPerS: number; stagesMs?: Record<string, number> }[] = [];
 for (const [i, name] of values.order.split(',').entries()) {
   const checkout = checkouts[name];
   if (!checkout) throw new Error(`--order names ${name}; known: ${Object.keys(checkouts).join(', ')}`);
@@ -62,8 +63,8 @@ for (const [i, name] of values.order.split(',').entries()) {
     maxBuffer: 64 << 20,
   });
   const [wall, user, system] = readFileSync(timing, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
-  const { buildMs, papers } = JSON.parse(output.trim().split('\n').at(-1)!) as { buildMs: number; papers: number };
-  const run = { checkout: name, wallS: wall, cpuS: user + system, buildS: buildMs / 1000, papers, papersPerS: papers / wall };
+  const { buildMs, papers, stagesMs } = JSON.parse(output.trim().split('\n').at(-1)!) as { buildMs: number; papers: number; stagesMs?: Record<string, number> };
+  const run = { checkout: name, wallS: wall, cpuS: user + system, buildS: buildMs / 1000, papers, papersPerS: papers / wall, stagesMs };
   runs.push(run);
   process.stdout.write(`${JSON.stringify(run)}\n`);
   rmSync(dataDir, { recursive: true, force: true });

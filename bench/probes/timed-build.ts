@@ -2,7 +2,8 @@
  * Runs in its own process for build-side-by-side.ts:
  *   timed-build.ts <checkout>
  * Builds the index of the configured sources (PAPERSCOUT_* from the environment) with the compiled
- * code of another checkout (`<checkout>/dist`), and prints one JSON line: build time and papers.
+ * code of another checkout (`<checkout>/dist`), and prints one JSON line: build time, papers, and the
+ * build's time by stage where that checkout reports it.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ const [{ loadEngineConfig }, { Engine }, { createLogger }] = await Promise.all([
 const started = performance.now();
 const engine = await Engine.open(loadEngineConfig(process.env, checkout), { log: createLogger({ level: 'error' }) });
 const buildMs = performance.now() - started;
-const papers: number = engine.stats().papers;
+const { papers, lastReload } = engine.stats() as { papers: number; lastReload?: { stagesMs?: Record<string, number> } };
+const stagesMs = lastReload?.stagesMs && Object.fromEntries(Object.entries(lastReload.stagesMs).map(([name, ms]) => [name, Math.round(ms)]));
 await engine.close();
-process.stdout.write(`${JSON.stringify({ buildMs, papers })}\n`);
+process.stdout.write(`${JSON.stringify({ buildMs, papers, stagesMs })}\n`);
