@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { timeAddThenRemove } from '../lib/add-then-remove.js';
 import { indexBackup } from '../lib/index-backup.js';
+import { roundedStages } from '../lib/stages.js';
 
 const [rootArg, corpusArg] = process.argv.slice(2);
 if (!rootArg || !corpusArg) throw new Error('usage: reload-side-by-side.ts <checkout root> <corpus dir>');
@@ -52,9 +53,8 @@ const file = join(config.sourcePaths[0], 'bench-extra-side-by-side.jsonl');
 const engine = await Engine.open(config, { log: createLogger({ level: 'warn' }), reloadOnOpen: false });
 try {
   const { added, addMs, removed, removeMs } = await timeAddThenRemove<Reloaded>(engine, file, extra.map((p) => JSON.stringify({ ...p.paper, id: `side-${p.paper.id}` })));
-  const stages = (report: { stagesMs?: Record<string, number> }) => report.stagesMs && Object.fromEntries(Object.entries(report.stagesMs).map(([k, v]) => [k, Math.round(v)]));
   process.stdout.write(
-    `${JSON.stringify({ root, addMs: Math.round(addMs), removeMs: Math.round(removeMs), added: added.added, embeddedTexts: added.embeddedTexts, removed: removed.removed, addStagesMs: stages(added), removeStagesMs: stages(removed) })}\n`,
+    `${JSON.stringify({ root, addMs: Math.round(addMs), removeMs: Math.round(removeMs), added: added.added, embeddedTexts: added.embeddedTexts, removed: removed.removed, addStagesMs: roundedStages(added), removeStagesMs: roundedStages(removed) })}\n`,
   );
 } finally {
   rmSync(file, { force: true });

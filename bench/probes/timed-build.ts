@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { roundedStages } from '../lib/stages.js';
 
 const checkout = process.argv[2]!;
 // A name of its own, so that no one's clean-up of their own `index build` processes matches this one.
@@ -17,6 +18,6 @@ const started = performance.now();
 const engine = await Engine.open(loadEngineConfig(process.env, checkout), { log: createLogger({ level: 'error' }) });
 const buildMs = performance.now() - started;
 const { papers, lastReload } = engine.stats() as { papers: number; lastReload?: { stagesMs?: Record<string, number> } };
-const stagesMs = lastReload?.stagesMs && Object.fromEntries(Object.entries(lastReload.stagesMs).map(([name, ms]) => [name, Math.round(ms)]));
+const stagesMs = roundedStages(lastReload);
 await engine.close();
 process.stdout.write(`${JSON.stringify({ buildMs, papers, stagesMs })}\n`);
