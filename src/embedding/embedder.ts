@@ -6,6 +6,7 @@ import { meanRows, planPassage, type PassagePlan, type Specials } from './late-c
 import { onnxFileName, type Dtype, type ModelSpec } from './models.js';
 import { normalizeInPlace, poolAndNormalize, type HiddenShape } from './pooling.js';
 import { ModelUnavailableError } from '../errors.js';
+import { ensureSingleTextGraph, SINGLE_TEXT_MODEL } from './single-text-file.js';
 
 /** A passage and its sentences, as offsets into its text. */
 export interface PassageWithSentences {
@@ -54,6 +55,12 @@ export interface EmbedderOptions {
   batchSize: number;
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   threads: number;
+  /**
+   * Runs each single text on the model's single-text graph (single-text-graph.ts): the same vectors,
+   * about an eighth faster. Batches of several texts, padded, always run on the original graph.
+   * Default: true.
+   */
+  singleTextGraph?: boolean;
   /** Called with download progress on a first run. */
   onDownload?: (file: string, percent: number) => void;
 }
@@ -102,13 +109,41 @@ export function isModelProvisioned(modelsDir: string, modelId: string, dtype: Em
   return missingModelFiles(modelsDir, modelId, dtype).length === 0;
 }
 
+/** How an embedder's models load: the one single texts run on, and the original graph for batches. */
+interface Models {
+  single: PreTrainedModel;
+  /** Loads the original graph the first time a batch of several texts needs it; undefined when single is it. */
+  loadBatch?: () => Promise<PreTrainedModel>;
+}
+
+/**
+ * The single-text graph, with the original for batches, or the original alone. Weights that come from
+ * the hub are there to derive the single-text graph from only once the original has loaded them.
+ */
+async function loadModels(options: EmbedderOptions, loadModel: (fileName?: string) => Promise<PreTrainedModel>): Promise<Models> {
+  const original = () => loadModel();
+  const { modelsDir, spec, dtype } = options;
+  // A graph onnxruntime refuses costs speed, not the load: the original graph serves instead.
+  const loadSingle = async () =>
+    options.singleTextGraph !== false && (await ensureSingleTextGraph(modelsDir, spec.id, dtype)) ? await loadModel(SINGLE_TEXT_MODEL).catch(() => undefined) : undefined;
+  let single = await loadSingle();
+  if (!single) {
+    const model = await original();
+    single = await loadSingle();
+    if (!single) return { single: model };
+    await model.dispose();
+  }
+  return { single, loadBatch: original };
+}
+
 export class TransformersEmbedder implements Embedder {
   private readonly specials: Specials;
+  private batchModel: Promise<PreTrainedModel> | undefined;
 
   private constructor(
     private readonly options: EmbedderOptions,
     private readonly tokenizer: PreTrainedTokenizer,
-    private readonly model: PreTrainedModel,
+    private readonly models: Models,
     public readonly dimension: number,
   ) {
     this.specials = specialsOf(tokenizer);
@@ -116,6 +151,11 @@ export class TransformersEmbedder implements Embedder {
 
   get modelId(): string {
     return this.options.spec.id;
+  }
+
+  /** Whether single texts run on the single-text graph (false when the model's graph could not be rewritten). */
+  get singleTextGraph(): boolean {
+    return this.models.loadBatch !== undefined;
   }
 
   static async load(options: EmbedderOptions): Promise<TransformersEmbedder> {
@@ -127,14 +167,17 @@ export class TransformersEmbedder implements Embedder {
     };
     try {
       const tokenizer = await AutoTokenizer.from_pretrained(id, { progress_callback });
-      const model = await AutoModel.from_pretrained(id, {
-        dtype: options.dtype,
-        progress_callback,
-        session_options: options.threads > 0 ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {},
-      });
-      const probe = new TransformersEmbedder(options, tokenizer, model, 0);
+      const loadModel = (model_file_name?: string) =>
+        AutoModel.from_pretrained(id, {
+          dtype: options.dtype,
+          progress_callback,
+          session_options: options.threads > 0 ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {},
+          ...(model_file_name ? { model_file_name } : {}),
+        });
+      const models = await loadModels(options, loadModel);
+      const probe = new TransformersEmbedder(options, tokenizer, models, 0);
       const [vector] = await probe.embedBatch(['dimension probe']);
-      return new TransformersEmbedder(options, tokenizer, model, vector!.length);
+      return new TransformersEmbedder(options, tokenizer, models, vector!.length);
     } catch (error) {
       if (error instanceof ModelUnavailableError) throw error;
       const message = (error as Error).message ?? String(error);
@@ -251,14 +294,24 @@ export class TransformersEmbedder implements Embedder {
     };
   }
 
+  /** The model for a batch of `rows` texts: the single-text graph takes one text only. */
+  private modelFor(rows: number): PreTrainedModel | Promise<PreTrainedModel> {
+    const { single, loadBatch } = this.models;
+    if (rows === 1 || !loadBatch) return single;
+    this.batchModel ??= loadBatch();
+    return this.batchModel;
+  }
+
   private async forward(inputs: Record<string, Tensor>): Promise<{ hidden: Float32Array; mask: BigInt64Array; shape: HiddenShape }> {
-    const output = await this.model(inputs);
+    const model = await this.modelFor(inputs.input_ids!.dims[0]!);
+    const output = await model(inputs);
     const hidden = output.last_hidden_state ?? output.token_embeddings;
     const [batch, tokens, dimension] = hidden.dims as [number, number, number];
     return { hidden: hidden.data as Float32Array, mask: inputs.attention_mask!.data as BigInt64Array, shape: { batch, tokens, dimension } };
   }
 
   async dispose(): Promise<void> {
-    await this.model.dispose();
+    await this.models.single.dispose();
+    await (await this.batchModel)?.dispose();
   }
 }

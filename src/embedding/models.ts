@@ -38,9 +38,9 @@ export interface MavenModelArtifact {
 
 export type Dtype = 'q8' | 'fp32' | 'fp16';
 
-/** The weights file transformers.js loads for a dtype, under `<model>/onnx/`. */
-export function onnxFileName(dtype: Dtype): string {
-  return dtype === 'q8' ? 'model_quantized.onnx' : dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
+/** The weights file transformers.js loads for a dtype, under `<model>/onnx/` (`base` is its model_file_name). */
+export function onnxFileName(dtype: Dtype, base = 'model'): string {
+  return dtype === 'q8' ? `${base}_quantized.onnx` : dtype === 'fp16' ? `${base}_fp16.onnx` : `${base}.onnx`;
 }
 
 const BERT_TOKENIZER_CONFIG = {
