@@ -48,6 +48,7 @@ const engineEnv = z.object({
   EMBEDDING_WORKERS: int(0, 64).default(0),
   MODEL_OFFLINE: bool.optional(),
   HF_HUB_OFFLINE: bool.optional(),
+  HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
   HNSW_M: int(4, 96).default(16),
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   HNSW_EF_SEARCH: int(10, 2000).default(512),
@@ -76,6 +77,11 @@ export interface EngineConfig {
   dtype: 'q8' | 'fp32' | 'fp16';
   /** Never contact the Hugging Face hub (MODEL_OFFLINE or HF_HUB_OFFLINE). Default: false. */
   offline: boolean;
+  /**
+   * Where models are downloaded from (HF_ENDPOINT, as Hugging Face's own tools read it: the hub, or a
+   * mirror of it). Default: `https://huggingface.co`.
+   */
+  modelHub: string;
   /** Texts per inference batch when indexing (EMBEDDING_BATCH_SIZE). Default: 1, reproducible vectors. */
   batchSize: number;
   /** onnxruntime threads per inference (EMBEDDING_THREADS). Default: 0, onnxruntime decides. */
@@ -181,6 +187,7 @@ export function loadEngineConfig(env: Env = process.env, cwd = process.cwd()): E
     },
     dtype: e.EMBEDDING_DTYPE,
     offline: Boolean(e.MODEL_OFFLINE || e.HF_HUB_OFFLINE),
+    modelHub: e.HF_ENDPOINT.replace(/\/+$/, ''),
     batchSize: e.EMBEDDING_BATCH_SIZE,
     threads: e.EMBEDDING_THREADS,
     workers: e.EMBEDDING_WORKERS || Math.min(availableParallelism(), MAX_DEFAULT_WORKERS),

@@ -51,6 +51,8 @@ export interface EmbedderOptions {
   modelsDir: string;
   /** Never contact the Hugging Face hub. */
   offline: boolean;
+  /** Where models are downloaded from, without a trailing slash. Default: `https://huggingface.co`. */
+  modelHub?: string;
   dtype: Dtype;
   batchSize: number;
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
@@ -88,6 +90,7 @@ function configureTransformers(options: EmbedderOptions): Set<string> {
   env.cacheDir = join(options.modelsDir, 'hub-cache');
   env.allowLocalModels = true;
   env.allowRemoteModels = !options.offline;
+  env.remoteHost = `${options.modelHub ?? 'https://huggingface.co'}/`;
   const downloaded = new Set<string>();
   const baseFetch = globalThis.fetch;
   env.fetch = (input: string | URL | Request, init?: RequestInit) => {

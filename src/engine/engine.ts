@@ -507,6 +507,7 @@ export function loadEmbedder(config: EngineConfig, onDownload?: (file: string, p
     spec: config.model,
     modelsDir: config.modelsDir,
     offline: config.offline,
+    modelHub: config.modelHub,
     dtype: config.dtype,
     batchSize: config.batchSize,
     threads: config.threads,

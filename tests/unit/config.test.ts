@@ -128,6 +128,12 @@ describe('loadEngineConfig', () => {
     expect(loadEngineConfig({ HF_HUB_OFFLINE: '0' }, cwd).offline).toBe(false);
   });
 
+  it('downloads models from the hub, or the mirror HF_ENDPOINT names, and refuses an endpoint that is no URL', () => {
+    expect(loadEngineConfig({}, cwd).modelHub).toBe('https://huggingface.co');
+    expect(loadEngineConfig({ HF_ENDPOINT: 'https://hf-mirror.example/' }, cwd).modelHub).toBe('https://hf-mirror.example');
+    expect(configError({ HF_ENDPOINT: 'hf-mirror' }).problems.map((p) => p.split(':')[0])).toEqual(['HF_ENDPOINT']);
+  });
+
   it('keeps configured paths inside data/ and seeds/ unless explicitly allowed', () => {
     const error = configError({ PAPERSCOUT_DATA_DIR: '/var/lib/elsewhere', PAPERSCOUT_SOURCES: 'seeds,../../etc', PAPERSCOUT_MODELS_DIR: 'data/models' });
     expect(error.problems).toHaveLength(2);
