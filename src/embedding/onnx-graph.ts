@@ -59,6 +59,13 @@ function payload(field: Field): Uint8Array {
   return reader.bytes();
 }
 
+/** The value of a varint field (an integer, an enum). */
+function varint(field: Field): number {
+  const reader = Reader.create(field.raw);
+  reader.uint32();
+  return Number(reader.int64());
+}
+
 const text = (field: Field) => new TextDecoder().decode(payload(field));
 const lengthDelimited = (number: number, value: Uint8Array) => Writer.create().uint32((number << 3) | LENGTH_DELIMITED).bytes(value).finish();
 const stringField = (number: number, value: string) => Writer.create().uint32((number << 3) | LENGTH_DELIMITED).string(value).finish();
@@ -78,8 +85,8 @@ export interface GraphNode {
   readonly constant?: readonly number[];
   /** Attributes to set on writing, replacing any of the same name. */
   readonly setInts: Map<string, IntAttribute>;
-  /** The node as read, or undefined for a node the rewrite adds. */
-  readonly fields?: Field[];
+  /** The node as read. */
+  readonly fields: Field[];
 }
 
 export interface OnnxGraph {
@@ -102,14 +109,10 @@ function readIntAttribute(attribute: Field[]): [string, IntAttribute] | undefine
   let int: number | undefined;
   for (const field of attribute) {
     if (field.number === ATTRIBUTE_INTS) readInt64s(field, ints);
-    if (field.number !== ATTRIBUTE_INT) continue;
-    const reader = Reader.create(field.raw);
-    reader.uint32();
-    int = Number(reader.int64());
+    if (field.number === ATTRIBUTE_INT) int = varint(field);
   }
   const type = attribute.find((f) => f.number === ATTRIBUTE_TYPE);
-  const typeReader = type && Reader.create(type.raw);
-  const typeId = typeReader ? (typeReader.uint32(), typeReader.uint32()) : undefined;
+  const typeId = type && varint(type);
   if (typeId === ATTRIBUTE_TYPE_INTS || (typeId === undefined && ints.length)) return [text(name), ints];
   if (typeId === ATTRIBUTE_TYPE_INT || (typeId === undefined && int !== undefined)) return [text(name), int ?? 0];
   return undefined;
@@ -125,8 +128,7 @@ function readInt64s(field: Field, into: number[]): void {
 /** The values of an int64 TensorProto, or undefined for another type. */
 function readInt64Tensor(tensor: Field[]): number[] | undefined {
   const type = tensor.find((f) => f.number === TENSOR_DATA_TYPE);
-  const typeReader = type && Reader.create(type.raw);
-  if (!typeReader || (typeReader.uint32(), typeReader.uint32()) !== TENSOR_INT64) return undefined;
+  if (!type || varint(type) !== TENSOR_INT64) return undefined;
   const values: number[] = [];
   for (const field of tensor) {
     if (field.number === TENSOR_INT64_DATA) readInt64s(field, values);
@@ -188,18 +190,12 @@ function encodeAttribute(name: string, value: IntAttribute): Uint8Array {
 function encodeNode(node: GraphNode): Uint8Array {
   const parts: Uint8Array[] = [];
   let input = 0;
-  const setAttributes = () => [...node.setInts].map(([name, value]) => lengthDelimited(NODE_ATTRIBUTE, encodeAttribute(name, value)));
-  if (!node.fields) {
-    parts.push(...node.inputs.map((name) => stringField(NODE_INPUT, name)), ...node.outputs.map((name) => stringField(NODE_OUTPUT, name)));
-    parts.push(stringField(NODE_NAME, node.name), stringField(NODE_OP_TYPE, node.opType), ...setAttributes());
-    return Buffer.concat(parts);
-  }
   for (const field of node.fields) {
     if (field.number === NODE_INPUT) parts.push(stringField(NODE_INPUT, node.inputs[input++]!));
     else if (field.number === NODE_ATTRIBUTE && node.setInts.has(text(fieldsOf(payload(field)).find((f) => f.number === ATTRIBUTE_NAME)!))) continue;
     else parts.push(field.raw);
   }
-  parts.push(...setAttributes());
+  parts.push(...[...node.setInts].map(([name, value]) => lengthDelimited(NODE_ATTRIBUTE, encodeAttribute(name, value))));
   return Buffer.concat(parts);
 }
 

@@ -3,22 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransformersEmbedder, type EmbedderOptions } from '../../src/embedding/embedder.js';
+import { TransformersEmbedder } from '../../src/embedding/embedder.js';
 import { onnxFileName } from '../../src/embedding/models.js';
 import { SINGLE_TEXT_MODEL } from '../../src/embedding/single-text-file.js';
-import { tempDir, testConfig } from '../setup/engine.js';
+import { embedderOptions, tempDir, testConfig } from '../setup/engine.js';
 import { MODELS } from '../setup/paths.js';
 
 const config = testConfig(tempDir());
-const options = (overrides: Partial<EmbedderOptions>): EmbedderOptions => ({
-  spec: config.model,
-  modelsDir: MODELS,
-  offline: true,
-  dtype: config.dtype,
-  batchSize: 1,
-  threads: 1,
-  ...overrides,
-});
 
 /** A stand-in for the Hugging Face hub: serves `<model>/resolve/main/<file>` from the provisioned models. */
 function hub(): Promise<{ server: Server; url: string; requested: string[] }> {
@@ -41,7 +32,7 @@ describe('a model downloaded from the hub (HF_ENDPOINT)', () => {
 
   beforeAll(async () => {
     served = await hub();
-    provisioned = await TransformersEmbedder.load(options({}));
+    provisioned = await TransformersEmbedder.load(embedderOptions({}));
   });
   afterAll(async () => {
     await provisioned?.dispose();
@@ -51,7 +42,7 @@ describe('a model downloaded from the hub (HF_ENDPOINT)', () => {
   it('downloads into the hub cache, derives its single-text graph on that first load, and embeds as the provisioned model', async () => {
     const modelsDir = tempDir();
     const downloads: string[] = [];
-    const embedder = await TransformersEmbedder.load(options({ modelsDir, offline: false, modelHub: served.url, onDownload: (file) => downloads.push(file) }));
+    const embedder = await TransformersEmbedder.load(embedderOptions({ modelsDir, offline: false, modelHub: served.url, onDownload: (file) => downloads.push(file) }));
     try {
       const weights = `onnx/${onnxFileName(config.dtype)}`;
       expect(served.requested).toContain(`/${config.model.id}/resolve/main/${weights}`);

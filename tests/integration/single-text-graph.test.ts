@@ -1,25 +1,16 @@
 import { copyFileSync, existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransformersEmbedder, type EmbedderOptions, type PassageWithSentences } from '../../src/embedding/embedder.js';
+import { TransformersEmbedder, type PassageWithSentences } from '../../src/embedding/embedder.js';
 import { onnxFileName } from '../../src/embedding/models.js';
 import { SINGLE_TEXT_MODEL } from '../../src/embedding/single-text-file.js';
 import { paperPassage } from '../../src/papers/paper.js';
 import { loadSources } from '../../src/papers/sources.js';
 import { splitSentences } from '../../src/text/sentences.js';
-import { tempDir, testConfig } from '../setup/engine.js';
+import { embedderOptions, tempDir, testConfig } from '../setup/engine.js';
 import { MODELS, SEEDS } from '../setup/paths.js';
 
 const config = testConfig(tempDir());
-const options = (overrides: Partial<EmbedderOptions> = {}): EmbedderOptions => ({
-  spec: config.model,
-  modelsDir: MODELS,
-  offline: true,
-  dtype: config.dtype,
-  batchSize: 1,
-  threads: 1,
-  ...overrides,
-});
 const bits = (vectors: readonly Float32Array[]) => vectors.map((v) => Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)));
 
 /** A models folder holding the shipped model's files, without its single-text graph. */
@@ -38,7 +29,7 @@ describe('the single-text graph', () => {
   let passages: PassageWithSentences[];
 
   beforeAll(async () => {
-    [original, single] = await Promise.all([TransformersEmbedder.load(options({ singleTextGraph: false })), TransformersEmbedder.load(options())]);
+    [original, single] = await Promise.all([TransformersEmbedder.load(embedderOptions({ singleTextGraph: false })), TransformersEmbedder.load(embedderOptions())]);
     const papers = (await loadSources([SEEDS])).papers;
     const withSentences = (title: string, abstract: string): PassageWithSentences => {
       const text = paperPassage({ title, abstract });
@@ -70,8 +61,8 @@ describe('the single-text graph', () => {
 
   it('leaves a padded batch of several texts to the original graph', async () => {
     const texts = ['a short text', 'a somewhat longer text about retrieval augmented generation'];
-    const batched = await TransformersEmbedder.load(options({ batchSize: 2 }));
-    const reference = await TransformersEmbedder.load(options({ batchSize: 2, singleTextGraph: false }));
+    const batched = await TransformersEmbedder.load(embedderOptions({ batchSize: 2 }));
+    const reference = await TransformersEmbedder.load(embedderOptions({ batchSize: 2, singleTextGraph: false }));
     try {
       expect(bits(await batched.embedPassages(texts))).toEqual(bits(await reference.embedPassages(texts)));
     } finally {
@@ -82,7 +73,7 @@ describe('the single-text graph', () => {
   it('is derived beside the weights on first load, and again when the weights are newer', async () => {
     const modelsDir = copyOfModel();
     const derived = join(modelsDir, config.model.id, 'onnx', onnxFileName(config.dtype, SINGLE_TEXT_MODEL));
-    await (await TransformersEmbedder.load(options({ modelsDir }))).dispose();
+    await (await TransformersEmbedder.load(embedderOptions({ modelsDir }))).dispose();
     expect(existsSync(derived)).toBe(true);
 
     // Weights provisioned again after it: the graph is derived from them anew.
@@ -90,7 +81,7 @@ describe('the single-text graph', () => {
     writeFileSync(derived, 'stale');
     utimesSync(derived, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     copyFileSync(join(MODELS, config.model.id, 'onnx', onnxFileName(config.dtype)), weights);
-    const embedder = await TransformersEmbedder.load(options({ modelsDir }));
+    const embedder = await TransformersEmbedder.load(embedderOptions({ modelsDir }));
     try {
       expect(embedder.singleTextGraph).toBe(true);
       expect(statSync(derived).size).toBeGreaterThan(1_000_000);
@@ -104,7 +95,7 @@ describe('the single-text graph', () => {
     const modelsDir = copyOfModel();
     // Newer than the weights, so it is not derived again, and no graph at all.
     writeFileSync(join(modelsDir, config.model.id, 'onnx', onnxFileName(config.dtype, SINGLE_TEXT_MODEL)), 'not a graph');
-    const embedder = await TransformersEmbedder.load(options({ modelsDir }));
+    const embedder = await TransformersEmbedder.load(embedderOptions({ modelsDir }));
     try {
       expect(embedder.singleTextGraph).toBe(false);
       expect(bits([await embedder.embedQuery('graph neural networks')])).toEqual(bits([await original.embedQuery('graph neural networks')]));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadEngineConfig, type EngineConfig } from '../../src/config.js';
+import type { EmbedderOptions } from '../../src/embedding/embedder.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { MODELS, SEEDS } from './paths.js';
 
@@ -28,6 +29,12 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): E
     MODEL_OFFLINE: 'true',
     ...env,
   });
+}
+
+/** Options for a TransformersEmbedder of the provisioned model: offline, batch 1, one onnxruntime thread. */
+export function embedderOptions(overrides: Partial<EmbedderOptions> = {}): EmbedderOptions {
+  const config = testConfig(tempDir());
+  return { spec: config.model, modelsDir: MODELS, offline: true, dtype: config.dtype, batchSize: 1, threads: 1, ...overrides };
 }
 
 /** A private copy of the prebuilt seed data dir (index and embedding cache), safe to modify. */
