@@ -245,7 +245,8 @@ export class TransformersEmbedder implements Embedder {
       signal?.throwIfAborted();
       const batch = jobs.slice(start, start + batchSize);
       const { hidden, mask, shape } = await this.forward(this.inputsFor(batch.map((job) => job.ids)));
-      const pooled = poolAndNormalize(hidden, mask, shape, pooling);
+      // Only a first window gives a passage vector; later ones give sentence vectors alone.
+      const pooled = batch.some((job) => job.window === 0) ? poolAndNormalize(hidden, mask, shape, pooling) : [];
       batch.forEach((job, row) => {
         const { windows, sentences, pooledFrom, exact } = chunked[job.passage]!;
         const window = windows[job.window]!;
